@@ -1,0 +1,15 @@
+package io.clvm.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Needs root (loop devices, device nodes). Skipped with the reason on a laptop, failed in CI. */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("root")
+@ExtendWith(TierCheck.Root.class)
+public @interface RequiresRoot {}
