@@ -135,7 +135,7 @@ class MetadataStoreTest {
     List<DiskDevice> devs = devices("c_wrapped_after_remove_rename");
     String text = MetadataStore.read(devs, "vgc").current().textString();
     StringBuilder big = new StringBuilder(text.replace("seqno = 33", "seqno = 34"));
-    big.append("# ").append("x".repeat(15616 - big.length() - 4)).append('\n');
+    big.append("# ").append("x".repeat(15616 - big.length() - 2)).append('\n');
     assertEquals(15616, big.length() + 1);
     MetadataStore.commit(devs, "vgc", 34, bytes(big.toString())); // exactly the maximum fits
     big.insert(big.length() - 1, "y");
