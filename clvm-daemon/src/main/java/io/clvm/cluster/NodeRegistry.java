@@ -1,0 +1,76 @@
+package io.clvm.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * Registers this daemon as {@code nodes/<node-id>}. Curator's {@link PersistentNode} recreates the
+ * ephemeral node after a session loss, which is right for presence (unlike activations, which must
+ * not come back by themselves: see ActivationRegistry).
+ */
+public final class NodeRegistry implements AutoCloseable {
+  private final CuratorFramework client;
+  private final ClusterLayout layout;
+  private final PersistentNode node;
+
+  public NodeRegistry(CuratorFramework client, ClusterLayout layout, NodeInfo info) {
+    this.client = client;
+    this.layout = layout;
+    this.node =
+        new PersistentNode(
+            client, CreateMode.EPHEMERAL, false, layout.node(info.node()), Json.write(info));
+  }
+
+  /** This process's identity as {@code node} knows it. */
+  public static NodeInfo self(String nodeId, String version) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown";
+    }
+    return new NodeInfo(
+        nodeId, host, ProcessHandle.current().pid(), version, System.currentTimeMillis());
+  }
+
+  /** Creates the node and waits until it exists. */
+  public void start(Duration timeout) throws IOException, InterruptedException {
+    node.start();
+    if (!node.waitForInitialCreate(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new ClusterUnavailableException(
+          "could not register " + node.getActualPath() + " within " + timeout);
+    }
+  }
+
+  /** Every registered node, sorted by id. */
+  public List<NodeInfo> list() throws Exception {
+    List<NodeInfo> result = new ArrayList<>();
+    List<String> children;
+    try {
+      children = client.getChildren().forPath(layout.nodes());
+    } catch (KeeperException.NoNodeException e) {
+      return result;
+    }
+    for (String id : children.stream().sorted().toList()) {
+      try {
+        result.add(Json.read(client.getData().forPath(layout.node(id)), NodeInfo.class));
+      } catch (KeeperException.NoNodeException e) {
+        // left between listing and reading
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public void close() throws IOException {
+    node.close();
+  }
+}

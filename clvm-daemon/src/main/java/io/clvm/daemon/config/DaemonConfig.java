@@ -1,0 +1,252 @@
+package io.clvm.daemon.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * clvmd's settings: typed getters with defaults over the flat key map of {@link ConfigParser}. The
+ * keys are listed in {@link #KNOWN_KEYS} and documented in docs/cluster-protocol.md. Keys of other
+ * sections (devices, global, ...) belong to the command engine and are kept in {@link #raw()}.
+ */
+public final class DaemonConfig {
+  /** Every key this class reads. A key in one of these sections but not listed is a typo. */
+  public static final Set<String> KNOWN_KEYS =
+      Set.of(
+          "cluster.name",
+          "cluster.root",
+          "node.id",
+          "zookeeper.connect",
+          "zookeeper.embedded.address",
+          "zookeeper.embedded.port",
+          "zookeeper.embedded.dataDir",
+          "zookeeper.embedded.tickTimeMs",
+          "zookeeper.sessionTimeoutMs",
+          "zookeeper.connectionTimeoutMs",
+          "zookeeper.auth",
+          "socket.path",
+          "socket.allowedUsers",
+          "socket.maxRequestBytes",
+          "socket.readTimeoutMs",
+          "socket.maxClients",
+          "fencing.graceMs",
+          "propagation.timeoutMs",
+          "commit.retries",
+          "lock.timeoutMs",
+          "testing.failAt",
+          "testing.failMode");
+
+  private static final Set<String> OWN_SECTIONS =
+      Set.of("cluster", "node", "zookeeper", "socket", "fencing", "propagation", "commit", "lock");
+
+  private final Map<String, String> values;
+
+  private DaemonConfig(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  /** A configuration from already parsed pairs (tests, defaults). */
+  public static DaemonConfig of(Map<String, String> values) throws ConfigException {
+    DaemonConfig config = new DaemonConfig(values);
+    config.validate();
+    return config;
+  }
+
+  /** Reads and validates the file at {@code path}. */
+  public static DaemonConfig load(Path path) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + path + ": " + e.getMessage(), e);
+    }
+    return of(ConfigParser.parse(text, path.toString()));
+  }
+
+  /** All pairs, including the engine's sections. */
+  public Map<String, String> raw() {
+    return values;
+  }
+
+  /** Keys in clvmd's own sections that clvmd does not know: most likely typos. */
+  public List<String> unknownKeys() {
+    return values.keySet().stream()
+        .filter(k -> OWN_SECTIONS.contains(k.substring(0, Math.max(0, k.indexOf('.')))))
+        .filter(k -> !KNOWN_KEYS.contains(k))
+        .collect(Collectors.toList());
+  }
+
+  public String clusterName() {
+    return get("cluster.name", "clvm");
+  }
+
+  /** The ZooKeeper path under which everything of this cluster lives. */
+  public String clusterRoot() {
+    return get("cluster.root", "/clvm/" + clusterName());
+  }
+
+  public String nodeId() {
+    return Optional.ofNullable(values.get("node.id")).orElseGet(DaemonConfig::hostName);
+  }
+
+  /** The external ensemble, or empty when clvmd starts its embedded ZooKeeper server. */
+  public Optional<String> zookeeperConnect() {
+    return Optional.ofNullable(values.get("zookeeper.connect")).filter(s -> !s.isBlank());
+  }
+
+  public String embeddedAddress() {
+    return get("zookeeper.embedded.address", "127.0.0.1");
+  }
+
+  /** 0 picks a free port (tests). */
+  public int embeddedPort() {
+    return intValue("zookeeper.embedded.port", 2181);
+  }
+
+  public Path embeddedDataDir() {
+    return Path.of(get("zookeeper.embedded.dataDir", "/var/lib/clvm/zookeeper"));
+  }
+
+  public int embeddedTickTimeMs() {
+    return intValue("zookeeper.embedded.tickTimeMs", 500);
+  }
+
+  public Duration sessionTimeout() {
+    return Duration.ofMillis(intValue("zookeeper.sessionTimeoutMs", 10_000));
+  }
+
+  public Duration connectionTimeout() {
+    return Duration.ofMillis(intValue("zookeeper.connectionTimeoutMs", 5_000));
+  }
+
+  /** Digest credentials {@code user:password}; empty means no ACLs (warned about at start). */
+  public Optional<String> zookeeperAuth() {
+    return Optional.ofNullable(values.get("zookeeper.auth")).filter(s -> !s.isBlank());
+  }
+
+  public Path socketPath() {
+    return Path.of(get("socket.path", "/run/clvm/clvmd.sock"));
+  }
+
+  public Set<String> socketAllowedUsers() {
+    return Set.of(get("socket.allowedUsers", "root").split("[,\\s]+"));
+  }
+
+  public int socketMaxRequestBytes() {
+    return intValue("socket.maxRequestBytes", 1 << 20);
+  }
+
+  public Duration socketReadTimeout() {
+    return Duration.ofMillis(intValue("socket.readTimeoutMs", 5_000));
+  }
+
+  public int socketMaxClients() {
+    return intValue("socket.maxClients", 16);
+  }
+
+  /**
+   * How long a suspended connection is tolerated before exclusive LVs are fenced. Must be shorter
+   * than the session timeout: once the session expires, another node may take the LV over.
+   */
+  public Duration fencingGrace() {
+    return Duration.ofMillis(intValue("fencing.graceMs", (int) (sessionTimeout().toMillis() / 2)));
+  }
+
+  public Duration propagationTimeout() {
+    return Duration.ofMillis(intValue("propagation.timeoutMs", 10_000));
+  }
+
+  public int commitRetries() {
+    return intValue("commit.retries", 3);
+  }
+
+  public Duration lockTimeout() {
+    return Duration.ofMillis(intValue("lock.timeoutMs", 60_000));
+  }
+
+  /** Test-only: the commit step at which to fail, or empty. */
+  public Optional<String> testingFailAt() {
+    return Optional.ofNullable(values.get("testing.failAt")).filter(s -> !s.isBlank());
+  }
+
+  /** Test-only: {@code throw} (default) or {@code halt} (die like kill -9). */
+  public String testingFailMode() {
+    return get("testing.failMode", "throw");
+  }
+
+  private void validate() throws ConfigException {
+    for (String key : KNOWN_KEYS) {
+      if (key.endsWith("Ms") || key.endsWith("Bytes") || key.endsWith("port")) {
+        intValueChecked(key, 0);
+      }
+    }
+    if (!clusterRoot().startsWith("/") || clusterRoot().endsWith("/")) {
+      throw new ConfigException(
+          "cluster.root must be an absolute ZooKeeper path: " + clusterRoot());
+    }
+    if (!nodeId().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+      throw new ConfigException("node.id must be letters, digits, '_', '.', '-': " + nodeId());
+    }
+    if (fencingGrace().compareTo(sessionTimeout()) >= 0) {
+      throw new ConfigException(
+          "fencing.graceMs ("
+              + fencingGrace().toMillis()
+              + ") must be shorter than zookeeper.sessionTimeoutMs ("
+              + sessionTimeout().toMillis()
+              + ")");
+    }
+    if (zookeeperAuth().isPresent() && !zookeeperAuth().get().contains(":")) {
+      throw new ConfigException("zookeeper.auth must be user:password");
+    }
+    if (!Set.of("throw", "halt").contains(testingFailMode())) {
+      throw new ConfigException("testing.failMode must be throw or halt: " + testingFailMode());
+    }
+  }
+
+  private String get(String key, String fallback) {
+    return values.getOrDefault(key, fallback);
+  }
+
+  private int intValue(String key, int fallback) {
+    try {
+      return intValueChecked(key, fallback);
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e); // validated at construction
+    }
+  }
+
+  private int intValueChecked(String key, int fallback) throws ConfigException {
+    String raw = values.get(key);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int v = Integer.parseInt(raw.strip());
+      if (v < 0) {
+        throw new ConfigException(key + " must not be negative: " + raw);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be an integer: '" + raw + "'", e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "_");
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}
