@@ -8,16 +8,11 @@ package io.clvm.engine.report;
  * @param type how it is aligned, sorted and selected
  * @param heading the column heading lvm2 prints
  * @param minWidth lvm2's minimum column width; 0 means the heading's width
- * @param fallback what lvm2 prints for an ordinary linear LV on a host without device-mapper,
- *     used for the fields clvm has nothing to say about (thin, cache, raid, vdo...)
+ * @param fallback what lvm2 prints for an ordinary linear LV on a host without device-mapper, used
+ *     for the fields clvm has nothing to say about (thin, cache, raid, vdo...)
  */
 public record FieldDef(
-    String id,
-    ReportObject object,
-    FieldType type,
-    String heading,
-    int minWidth,
-    String fallback) {
+    String id, ReportObject object, FieldType type, String heading, int minWidth, String fallback) {
 
   /** The starting column width: lvm2 truncates a heading longer than a nonzero minimum width. */
   public int initialWidth() {

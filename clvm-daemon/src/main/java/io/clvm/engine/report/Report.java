@@ -43,8 +43,7 @@ public final class Report {
    *
    * @throws ReportException for unknown fields, mixed PV and LV fields, bad selections
    */
-  public static Report prepare(ReportKind requested, ReportOptions options)
-      throws ReportException {
+  public static Report prepare(ReportKind requested, ReportOptions options) throws ReportException {
     List<FieldDef> columns = new ArrayList<>();
     boolean replaced = false;
     for (String f : requested.defaultFields()) {
@@ -262,7 +261,8 @@ public final class Report {
   private Comparator<ReportRow> comparator() {
     Comparator<ReportRow> c = (a, b) -> 0;
     for (SortKey k : sortKeys) {
-      Comparator<ReportRow> one = (a, b) -> compare(k.field(), a.value(k.field()), b.value(k.field()));
+      Comparator<ReportRow> one =
+          (a, b) -> compare(k.field(), a.value(k.field()), b.value(k.field()));
       c = c.thenComparing(k.descending() ? one.reversed() : one);
     }
     return c;
@@ -375,8 +375,9 @@ public final class Report {
   }
 
   private void json(List<String[]> cells, StringBuilder out) {
-    String name = (requested == ReportKind.SEGS || requested == ReportKind.PVSEGS ? kind : requested)
-        .jsonName();
+    String name =
+        (requested == ReportKind.SEGS || requested == ReportKind.PVSEGS ? kind : requested)
+            .jsonName();
     out.append("  {\n");
     out.append("      \"report\": [\n");
     out.append("          {\n");

@@ -37,7 +37,15 @@ public record ReportOptions(
   /** lvm2's defaults: default columns and order, human units with '<', headings, aligned. */
   public static ReportOptions defaults() {
     return new ReportOptions(
-        List.of(), List.of(), Units.DEFAULT, true, true, null, false, false, null,
+        List.of(),
+        List.of(),
+        Units.DEFAULT,
+        true,
+        true,
+        null,
+        false,
+        false,
+        null,
         ReportFormat.BASIC);
   }
 

@@ -29,7 +29,8 @@ public record SizeArg(Sign sign, long bytes) {
       rest = rest.substring(1);
     }
     int end = 0;
-    while (end < rest.length() && (Character.isDigit(rest.charAt(end)) || rest.charAt(end) == '.')) {
+    while (end < rest.length()
+        && (Character.isDigit(rest.charAt(end)) || rest.charAt(end) == '.')) {
       end++;
     }
     if (end == 0 || end < rest.length() - 1) {
