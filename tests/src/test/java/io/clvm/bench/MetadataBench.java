@@ -1,0 +1,64 @@
+package io.clvm.bench;
+
+import io.clvm.format.disk.LvmCrc;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.VgMetadata;
+import io.clvm.format.text.BigVgText;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What every clvm command pays for the metadata itself: parsing the committed text into the model,
+ * printing a new copy, and the CRC lvm2 requires over it. lvm2 needs about 60 ms per command on a
+ * 1,000-LV VG here, process start included; these must be a small fraction of that.
+ *
+ * <p>Run with {@code scripts/bench-jmh.sh}; results go to BENCHMARKS.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class MetadataBench {
+  @Param({"1000", "10000"})
+  public int lvCount;
+
+  private String text;
+  private byte[] bytes;
+  private VgMetadata parsed;
+
+  @Setup
+  public void setUp() throws Exception {
+    text = BigVgText.generate(lvCount);
+    bytes = text.getBytes(StandardCharsets.UTF_8);
+    parsed = MetadataText.parse(text);
+  }
+
+  @Benchmark
+  public VgMetadata parse() throws Exception {
+    return MetadataText.parse(
+        bytes, 0, bytes.length, null, io.clvm.format.MetadataException.UNKNOWN_OFFSET);
+  }
+
+  @Benchmark
+  public String print() {
+    return MetadataText.printOnDisk(parsed);
+  }
+
+  @Benchmark
+  public int crc() {
+    return LvmCrc.of(bytes);
+  }
+}
