@@ -1,0 +1,30 @@
+package io.clvm.format.store;
+
+import io.clvm.format.disk.DiskDevice;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Entry point of the store: read a VG's metadata text from its PVs and commit new text to them.
+ * Text in, text out; the model layer prints and parses it.
+ */
+public final class MetadataStore {
+  private MetadataStore() {}
+
+  /** Scans devices: labels, areas, copies and problems. Never writes. */
+  public static List<PvScan> scan(List<? extends DiskDevice> devices) throws IOException {
+    return new DeviceScanner().scan(devices);
+  }
+
+  /** Reads a VG from the devices. Never writes. */
+  public static VgRead read(List<? extends DiskDevice> devices, String vgName) throws IOException {
+    return VgReader.read(vgName, scan(devices));
+  }
+
+  /** See {@link MetadataCommitter#commit}. */
+  public static List<MetadataCopy> commit(
+      List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
+      throws IOException {
+    return MetadataCommitter.commit(devices, vgName, seqno, text);
+  }
+}
