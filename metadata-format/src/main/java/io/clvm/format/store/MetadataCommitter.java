@@ -79,7 +79,17 @@ public final class MetadataCommitter {
                       + " many",
                   withNul.length, a.index() + 1, max, withNul.length - max));
         }
-        targets.add(new Target(pv, a, h, MetadataBuffer.nextOffset(h, withNul.length)));
+        long offset = MetadataBuffer.nextOffset(h, withNul.length);
+        if (MetadataBuffer.overlapsCommitted(h, offset, withNul.length)) {
+          // Cannot happen within the size limit; kept as lvm2 keeps it, as a last guard.
+          throw new MetadataException(
+              Kind.NO_SPACE,
+              pv.device().name(),
+              h.start(),
+              "mda_header",
+              "new metadata at offset " + offset + " would overlap the committed copy");
+        }
+        targets.add(new Target(pv, a, h, offset));
       }
     }
     if (targets.isEmpty() && alreadyThere.isEmpty()) {

@@ -120,6 +120,13 @@ public final class VgReader {
       PvScan s = byUuid.get(id);
       if (s == null) {
         missing.add(id);
+        problems.add(
+            new MetadataException(
+                Kind.MISSING,
+                null,
+                MetadataException.UNKNOWN_OFFSET,
+                "volume group",
+                "PV " + PvHeader.dashed(id) + " of VG '" + vgName + "' not found"));
       } else {
         pvs.add(s);
         problems.addAll(s.problems());
