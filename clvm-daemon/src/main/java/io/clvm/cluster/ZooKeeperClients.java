@@ -30,8 +30,9 @@ public final class ZooKeeperClients {
             .sessionTimeoutMs((int) sessionTimeout.toMillis())
             .connectionTimeoutMs((int) connectionTimeout.toMillis())
             // Bounded: a command must fail with a clear error rather than hang while the
-            // ensemble is gone; the daemon itself reconnects forever regardless of this policy.
-            .retryPolicy(new ExponentialBackoffRetry(100, 6, 2_000))
+            // ensemble is gone (each retry also waits up to the connection timeout for a
+            // connection); the ZooKeeper client itself keeps reconnecting regardless.
+            .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000))
             // The ensemble tracker would rewrite the connect string from the servers' dynamic
             // config; clvm uses the configured list as it is.
             .ensembleTracker(false);

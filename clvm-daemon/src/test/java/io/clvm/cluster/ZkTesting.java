@@ -25,7 +25,7 @@ public final class ZkTesting implements AutoCloseable {
   public CuratorFramework client(String connect, Duration sessionTimeout) throws Exception {
     CuratorFramework c =
         ZooKeeperClients.newClient(
-            connect, Optional.of(CREDENTIALS), sessionTimeout, Duration.ofSeconds(2));
+            connect, Optional.of(CREDENTIALS), sessionTimeout, Duration.ofSeconds(1));
     c.start();
     closeables.add(0, c);
     if (!c.blockUntilConnected(20, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -14,6 +14,12 @@ import java.io.IOException;
 public final class MetadataBuffer {
   static final String TEXT = "metadata text";
 
+  /**
+   * No copy larger than this is read: bounds the memory a corrupt header can make us allocate.
+   * lvm2's own texts for 10,000 LVs are about 5 MiB.
+   */
+  public static final long MAX_TEXT_SIZE = 256L << 20;
+
   private MetadataBuffer() {}
 
   /**
@@ -54,7 +60,20 @@ public final class MetadataBuffer {
   public static byte[] read(DiskDevice dev, MdaHeader h, RawLocn slot) throws IOException {
     long at = h.start() + slot.offset();
     long size = h.size();
+    if (h.start() + size > dev.size() || size < 0) {
+      throw new MetadataException(
+          Kind.TRUNCATED,
+          dev.name(),
+          h.start(),
+          "mda_header",
+          "metadata area of "
+              + Long.toUnsignedString(size)
+              + " bytes runs past the end of the device ("
+              + dev.size()
+              + " bytes)");
+    }
     if (slot.offset() < MDA_HEADER_SIZE
+        || size < 0
         || slot.offset() >= size
         || slot.size() <= 0
         || slot.size() > size - MDA_HEADER_SIZE) {
@@ -70,6 +89,14 @@ public final class MetadataBuffer {
               + " does not fit the metadata area of "
               + size
               + " bytes");
+    }
+    if (slot.size() > MAX_TEXT_SIZE) {
+      throw new MetadataException(
+          Kind.BAD_VALUE,
+          dev.name(),
+          at,
+          TEXT,
+          "text size " + slot.size() + " exceeds the limit of " + MAX_TEXT_SIZE + " bytes");
     }
     int len = (int) slot.size();
     byte[] text = new byte[len];
@@ -119,7 +146,7 @@ public final class MetadataBuffer {
   }
 
   /** Whether {@code [offset, offset+len)} (circular) overlaps the committed copy. */
-  static boolean overlapsCommitted(MdaHeader h, long offset, long len) {
+  public static boolean overlapsCommitted(MdaHeader h, long offset, long len) {
     RawLocn old = h.committed();
     if (old.ignored() || old.isEmpty()) {
       return false;

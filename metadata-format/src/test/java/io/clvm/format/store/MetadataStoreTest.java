@@ -131,6 +131,36 @@ class MetadataStoreTest {
   }
 
   @Test
+  void precommitIsInvisibleUntilCommitAndCanBeReverted() throws Exception {
+    List<DiskDevice> devs = devices("b_three_pv_striped_spanning");
+    VgRead before = MetadataStore.read(devs, "vg-b");
+    String next = before.current().textString().replace("seqno = 8", "seqno = 9");
+    PreparedCommit p = MetadataStore.precommit(devs, "vg-b", 9, bytes(next));
+    assertEquals(3, p.copies().size());
+    MdaHeader h = MdaHeaderCodec.read(devs.get(1), 4096);
+    assertEquals(p.copies().get(1).textOffset() - 4096, h.precommitted().offset());
+    assertEquals(8, MetadataStore.read(devs, "vg-b").seqno());
+    p.revert();
+    assertEquals(RawLocn.EMPTY, MdaHeaderCodec.read(devs.get(1), 4096).precommitted());
+    assertThrows(IllegalStateException.class, p::commit);
+    assertEquals(8, MetadataStore.read(devs, "vg-b").seqno());
+
+    PreparedCommit q = MetadataStore.precommit(devs, "vg-b", 9, bytes(next));
+    q.commit();
+    VgRead after = MetadataStore.readByUuid(devs, before.current().vgId());
+    assertEquals(9, after.seqno());
+    assertTrue(after.consistent());
+    MetadataException e =
+        assertThrows(
+            MetadataException.class,
+            () -> MetadataStore.readByUuid(devs, "Chkb4w2d7LUFP982KXeiL286Topxsr4I"));
+    assertEquals(
+        "volume group: no good metadata copy of VG with UUID"
+            + " Chkb4w-2d7L-UFP9-82KX-eiL2-86To-pxsr4I on 3 device(s)",
+        e.getMessage());
+  }
+
+  @Test
   void refusesTextThatDoesNotFitAndSaysByHowMuch() throws Exception {
     List<DiskDevice> devs = devices("c_wrapped_after_remove_rename");
     String text = MetadataStore.read(devs, "vgc").current().textString();

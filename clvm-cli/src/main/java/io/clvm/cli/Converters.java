@@ -1,0 +1,70 @@
+package io.clvm.cli;
+
+import io.clvm.engine.units.ExtentsArg;
+import io.clvm.engine.units.SizeArg;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters for lvm2's argument types, failing with lvm2's messages. */
+final class Converters {
+  private Converters() {}
+
+  /** {@code -L 10G}, {@code -L +10G}. */
+  static final class Size implements ITypeConverter<SizeArg> {
+    @Override
+    public SizeArg convert(String value) {
+      try {
+        return SizeArg.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code -l 100%FREE}. */
+  static final class Extents implements ITypeConverter<ExtentsArg> {
+    @Override
+    public ExtentsArg convert(String value) {
+      try {
+        return ExtentsArg.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code y|n}. */
+  static final class YesNo implements ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String value) {
+      switch (value) {
+        case "y":
+        case "Y":
+        case "yes":
+          return true;
+        case "n":
+        case "N":
+        case "no":
+          return false;
+        default:
+          throw new TypeConversionException("");
+      }
+    }
+  }
+
+  /** A whole number (stripes, copies). */
+  static final class Count implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n < 0) {
+          throw new TypeConversionException("");
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("");
+      }
+    }
+  }
+}

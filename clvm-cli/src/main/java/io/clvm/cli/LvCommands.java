@@ -1,0 +1,296 @@
+package io.clvm.cli;
+
+import io.clvm.engine.Engine;
+import io.clvm.engine.EngineException;
+import io.clvm.engine.units.ExtentsArg;
+import io.clvm.engine.units.SizeArg;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The logical volume commands. */
+final class LvCommands {
+  private LvCommands() {}
+
+  /** {@code -L} or {@code -l}: one of the two. */
+  static final class SizeOrExtents {
+    @Option(
+        names = {"-L", "--size"},
+        paramLabel = "[+|-]Size[m|UNIT]",
+        converter = Converters.Size.class,
+        description = "Size of the LV (rounded up to whole extents).")
+    SizeArg size;
+
+    @Option(
+        names = {"-l", "--extents"},
+        paramLabel = "[+|-]Number[PERCENT]",
+        converter = Converters.Extents.class,
+        description = "Extents, or N%VG, N%FREE, N%PVS.")
+    ExtentsArg extents;
+  }
+
+  /** Options lvcreate and the resize commands share. */
+  static final class AllocOptions {
+    @Option(
+        names = {"-i", "--stripes"},
+        paramLabel = "Number",
+        converter = Converters.Count.class,
+        description = "Number of stripes.")
+    Integer stripes;
+
+    @Option(
+        names = {"-I", "--stripesize"},
+        paramLabel = "Size[k|UNIT]",
+        description = "Stripe size (KiB by default).")
+    String stripeSize;
+
+    @Option(
+        names = "--alloc",
+        paramLabel = "contiguous|cling|normal|anywhere|inherit",
+        description = "Allocation policy.")
+    String alloc;
+  }
+
+  @Command(name = "lvcreate", description = "Create a logical volume.")
+  static final class LvCreate extends LvmCommand {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    SizeOrExtents amount;
+
+    @picocli.CommandLine.Mixin AllocOptions allocation = new AllocOptions();
+
+    @Option(
+        names = {"-n", "--name"},
+        paramLabel = "String",
+        description = "Name of the new LV.")
+    String lvName;
+
+    @Option(names = "--type", paramLabel = "linear|striped", description = "Segment type.")
+    String type;
+
+    @Option(
+        names = {"-a", "--activate"},
+        paramLabel = "y|n|ay|ey|sy",
+        description = "Activate the new LV (default y).")
+    String activate;
+
+    @Option(
+        names = {"-Z", "--zero"},
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Zero the first 4 KiB of the new LV.")
+    Boolean zero;
+
+    @Option(
+        names = {"-W", "--wipesignatures"},
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Wipe signatures on the new LV.")
+    Boolean wipe;
+
+    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    List<String> addTags = new ArrayList<>();
+
+    @Option(
+        names = {"-C", "--contiguous"},
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Contiguous allocation.")
+    Boolean contiguous;
+
+    @Option(
+        names = {"-p", "--permission"},
+        paramLabel = "rw|r",
+        description = "Access permission.")
+    String permission;
+
+    @Option(
+        names = {"-r", "--readahead"},
+        paramLabel = "auto|none|Number",
+        description = "Read ahead sectors.")
+    String readAhead;
+
+    @Parameters(index = "0", paramLabel = "VG")
+    String vg;
+
+    @Parameters(index = "1..*", paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    LvCreate(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  /** lvextend, lvreduce, lvresize. */
+  abstract static class Resize extends LvmCommand {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    SizeOrExtents amount;
+
+    @picocli.CommandLine.Mixin AllocOptions allocation = new AllocOptions();
+
+    @Option(
+        names = {"-r", "--resizefs"},
+        description = "Resize the file system too (not supported by clvm).")
+    boolean resizeFs;
+
+    @Option(
+        names = {"-n", "--nofsck"},
+        description = "Do not check the file system.")
+    boolean noFsck;
+
+    @Parameters(index = "0", paramLabel = "LV")
+    String lv;
+
+    @Parameters(index = "1..*", paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    Resize(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "lvextend", description = "Add space to a logical volume.")
+  static final class LvExtend extends Resize {
+    LvExtend(Session s) {
+      super(s);
+    }
+  }
+
+  @Command(name = "lvreduce", description = "Reduce the size of a logical volume.")
+  static final class LvReduce extends Resize {
+    LvReduce(Session s) {
+      super(s);
+    }
+  }
+
+  @Command(name = "lvresize", description = "Resize a logical volume.")
+  static final class LvResize extends Resize {
+    LvResize(Session s) {
+      super(s);
+    }
+  }
+
+  @Command(name = "lvremove", description = "Remove logical volume(s).")
+  static final class LvRemove extends LvmCommand {
+    @Parameters(arity = "1..*", paramLabel = "VG|LV")
+    List<String> lvs = new ArrayList<>();
+
+    LvRemove(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "lvrename", description = "Rename a logical volume.")
+  static final class LvRename extends LvmCommand {
+    @Parameters(arity = "2..3", paramLabel = "VG LV LVNew | VG/LV LVNew")
+    List<String> args = new ArrayList<>();
+
+    LvRename(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "lvchange", description = "Change the attributes of logical volume(s).")
+  static final class LvChange extends LvmCommand {
+    @Option(
+        names = {"-a", "--activate"},
+        paramLabel = "y|n|ay|ey|sy",
+        description = "Activate or deactivate.")
+    String activate;
+
+    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    List<String> addTags = new ArrayList<>();
+
+    @Option(names = "--deltag", paramLabel = "Tag", description = "Delete a tag.")
+    List<String> delTags = new ArrayList<>();
+
+    @Option(names = "--refresh", description = "Reload the LV's table.")
+    boolean refresh;
+
+    @Option(
+        names = {"-p", "--permission"},
+        paramLabel = "rw|r",
+        description = "Access permission.")
+    String permission;
+
+    @Option(
+        names = "--alloc",
+        paramLabel = "contiguous|cling|normal|anywhere|inherit",
+        description = "Allocation policy.")
+    String alloc;
+
+    @Parameters(arity = "1..*", paramLabel = "VG|LV")
+    List<String> lvs = new ArrayList<>();
+
+    LvChange(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "lvdisplay", description = "Display information about a logical volume.")
+  static final class LvDisplay extends LvmCommand {
+    @Option(
+        names = {"-m", "--maps"},
+        description = "Display the mapping of logical extents to PVs.")
+    boolean maps;
+
+    @Option(names = "--units", paramLabel = "Units", description = "Units for sizes.")
+    String units;
+
+    @Parameters(paramLabel = "VG|LV")
+    List<String> lvs = new ArrayList<>();
+
+    LvDisplay(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "lvscan", description = "List all logical volumes in all volume groups.")
+  static final class LvScan extends LvmCommand {
+    @Option(
+        names = {"-a", "--all"},
+        description = "Accepted for lvm2 compatibility.")
+    boolean all;
+
+    LvScan(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.clvm.cli;
+
+import io.clvm.daemon.config.ConfigException;
+import io.clvm.engine.Engine;
+import io.clvm.engine.EngineException;
+import io.clvm.engine.config.EngineConfig;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * An lvm2 command: loads the configuration, refuses to run locally in cluster mode (never a silent
+ * fallback), and maps engine failures to lvm2's messages and exit codes.
+ */
+abstract class LvmCommand implements Callable<Integer> {
+  @Mixin CommonOptions common = new CommonOptions();
+
+  @Spec CommandSpec spec;
+
+  protected final Session session;
+
+  LvmCommand(Session session) {
+    this.session = session;
+  }
+
+  @Override
+  public final Integer call() {
+    session.assumeYes(common.yes);
+    EngineConfig config;
+    try {
+      config = EngineConfig.load(EngineConfig.choosePath(common.config, session.env()));
+    } catch (ConfigException e) {
+      session.error(e.getMessage());
+      return EngineException.FAILED;
+    }
+    if (config.clusterMode()) {
+      return clusterMode(config);
+    }
+    List<String> devices = new ArrayList<>(common.devices);
+    if (devices.isEmpty()) {
+      devices.addAll(config.devices());
+    }
+    Engine engine = new Engine(config, session, devices);
+    try {
+      return run(engine);
+    } catch (EngineException e) {
+      session.error(e.getMessage());
+      return e.exitStatus();
+    }
+  }
+
+  /** The command's work in local mode. */
+  abstract int run(Engine engine) throws EngineException;
+
+  private int clusterMode(EngineConfig config) {
+    if (!Files.exists(config.socketPath())) {
+      session.error(
+          "Cluster mode is configured ("
+              + EngineConfig.LOCKING_MODE
+              + " = \"cluster\" in "
+              + config.path()
+              + ") but clvmd is not running: no socket at "
+              + config.socketPath()
+              + ".\nStart clvmd, or switch this host back to local mode with 'clvm"
+              + " disable-cluster'.");
+      return EngineException.FAILED;
+    }
+    session.error(
+        spec.name() + ": forwarding commands to clvmd is not implemented yet in this build.");
+    return EngineException.FAILED;
+  }
+
+  /** The command's name as the user typed it (lvs, lvcreate...). */
+  String name() {
+    return spec.name();
+  }
+}

@@ -1,0 +1,280 @@
+package io.clvm.cli;
+
+import io.clvm.engine.Engine;
+import io.clvm.engine.EngineException;
+import io.clvm.engine.units.SizeArg;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The physical volume commands. */
+final class PvCommands {
+  private PvCommands() {}
+
+  /** pvcreate's options, shared with vgcreate and vgextend (which format PVs on the way). */
+  static final class FormatOptions {
+    @Option(
+        names = "--metadatasize",
+        paramLabel = "Size[m|UNIT]",
+        converter = Converters.Size.class,
+        description = "Approximate size of each metadata area.")
+    SizeArg metadataSize;
+
+    @Option(
+        names = {"--pvmetadatacopies", "--metadatacopies"},
+        paramLabel = "0|1|2",
+        converter = Converters.Count.class,
+        description = "Number of metadata areas on the PV.")
+    Integer metadataCopies;
+
+    @Option(
+        names = "--dataalignment",
+        paramLabel = "Size[k|UNIT]",
+        converter = Converters.Size.class,
+        description = "Align the start of the data area to a multiple of this.")
+    SizeArg dataAlignment;
+
+    @Option(
+        names = "--dataalignmentoffset",
+        paramLabel = "Size[k|UNIT]",
+        converter = Converters.Size.class,
+        description = "Shift the start of the data area by this.")
+    SizeArg dataAlignmentOffset;
+
+    @Option(
+        names = "--metadataignore",
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Ignore the PV's metadata areas.")
+    Boolean metadataIgnore;
+
+    @Option(
+        names = "--bootloaderareasize",
+        paramLabel = "Size[m|UNIT]",
+        converter = Converters.Size.class,
+        description = "Reserve space for a bootloader.")
+    SizeArg bootloaderAreaSize;
+
+    @Option(
+        names = {"-Z", "--zero"},
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Wipe the first sectors.")
+    Boolean zero;
+  }
+
+  @Command(name = "pvcreate", description = "Initialize physical volume(s) for use by LVM.")
+  static final class PvCreate extends LvmCommand {
+    @picocli.CommandLine.Mixin FormatOptions format = new FormatOptions();
+
+    @Option(
+        names = {"-u", "--uuid"},
+        paramLabel = "String",
+        description = "The PV's UUID.")
+    String uuid;
+
+    @Option(names = "--restorefile", paramLabel = "String", description = "Metadata backup.")
+    String restoreFile;
+
+    @Option(names = "--norestorefile", description = "Allow -u without --restorefile.")
+    boolean noRestoreFile;
+
+    @Option(
+        names = "--setphysicalvolumesize",
+        paramLabel = "Size[m|UNIT]",
+        converter = Converters.Size.class,
+        description = "Override the device size.")
+    SizeArg size;
+
+    @Parameters(arity = "1..*", paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    PvCreate(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "pvremove", description = "Remove LVM label(s) from physical volume(s).")
+  static final class PvRemove extends LvmCommand {
+    @Parameters(arity = "1..*", paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    PvRemove(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "pvresize", description = "Resize physical volume(s).")
+  static final class PvResize extends LvmCommand {
+    @Option(
+        names = "--setphysicalvolumesize",
+        paramLabel = "Size[m|UNIT]",
+        converter = Converters.Size.class,
+        description = "The new size instead of the device's.")
+    SizeArg size;
+
+    @Parameters(arity = "1..*", paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    PvResize(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "pvchange", description = "Change attributes of physical volume(s).")
+  static final class PvChange extends LvmCommand {
+    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    List<String> addTags = new ArrayList<>();
+
+    @Option(names = "--deltag", paramLabel = "Tag", description = "Delete a tag.")
+    List<String> delTags = new ArrayList<>();
+
+    @Option(
+        names = {"-x", "--allocatable"},
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Allow or forbid allocation on the PV.")
+    Boolean allocatable;
+
+    @Option(
+        names = "--metadataignore",
+        paramLabel = "y|n",
+        converter = Converters.YesNo.class,
+        description = "Ignore the PV's metadata areas.")
+    Boolean metadataIgnore;
+
+    @Option(
+        names = {"-u", "--uuid"},
+        description = "Generate a new UUID.")
+    boolean uuid;
+
+    @Option(
+        names = {"-a", "--all"},
+        description = "Change all PVs.")
+    boolean all;
+
+    @Parameters(paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    PvChange(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "pvdisplay", description = "Display various attributes of physical volume(s).")
+  static final class PvDisplay extends LvmCommand {
+    @Option(
+        names = {"-m", "--maps"},
+        description = "Display the mapping of extents to LVs.")
+    boolean maps;
+
+    @Option(
+        names = {"-s", "--short"},
+        description = "Short listing.")
+    boolean shortFormat;
+
+    @Option(
+        names = {"-c", "--colon"},
+        description = "Colon-separated output.")
+    boolean colon;
+
+    @Option(names = "--units", paramLabel = "Units", description = "Units for sizes.")
+    String units;
+
+    @Parameters(paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    PvDisplay(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "pvscan", description = "List all physical volumes.")
+  static final class PvScan extends LvmCommand {
+    @Option(
+        names = {"-s", "--short"},
+        description = "Short listing.")
+    boolean shortFormat;
+
+    @Option(
+        names = {"-u", "--uuid"},
+        description = "Show UUIDs.")
+    boolean uuid;
+
+    @Option(
+        names = {"-e", "--exported"},
+        description = "Only exported PVs.")
+    boolean exported;
+
+    @Option(
+        names = {"-n", "--novolumegroup"},
+        description = "Only PVs outside any VG.")
+    boolean noVolumeGroup;
+
+    @Option(names = "--cache", description = "Accepted for lvm2 compatibility.")
+    boolean cache;
+
+    PvScan(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+
+  @Command(name = "pvck", description = "Check metadata on physical volumes.")
+  static final class PvCk extends LvmCommand {
+    @Option(
+        names = "--dump",
+        paramLabel = "headers|metadata|metadata_all|metadata_search",
+        description = "Print headers or metadata.")
+    String dump;
+
+    @Option(
+        names = "--file",
+        paramLabel = "String",
+        description = "Save the metadata text to this file.")
+    String file;
+
+    @Parameters(arity = "1..*", paramLabel = "PV")
+    List<String> pvs = new ArrayList<>();
+
+    PvCk(Session s) {
+      super(s);
+    }
+
+    @Override
+    int run(Engine engine) throws EngineException {
+      return engine.notImplemented(name());
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.clvm.cli;
+
+import io.clvm.engine.Console;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One invocation's streams and environment: what the commands print to and read from. Tests give
+ * their own writers; {@link Main} gives the process's.
+ */
+public final class Session implements Console {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final InputStream in;
+  private final boolean interactive;
+  private final Map<String, String> env;
+  private boolean yes;
+
+  public Session(
+      PrintWriter out,
+      PrintWriter err,
+      InputStream in,
+      boolean interactive,
+      Map<String, String> env) {
+    this.out = out;
+    this.err = err;
+    this.in = in;
+    this.interactive = interactive;
+    this.env = env;
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public PrintWriter err() {
+    return err;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** {@code -y/--yes}: every question answered yes. */
+  void assumeYes(boolean y) {
+    this.yes = y;
+  }
+
+  @Override
+  public void print(String message) {
+    for (String line : message.split("\n", -1)) {
+      out.println("  " + line);
+    }
+    out.flush();
+  }
+
+  @Override
+  public void report(String text) {
+    out.print(text);
+    out.flush();
+  }
+
+  @Override
+  public void warn(String message) {
+    err.println("  WARNING: " + message);
+    err.flush();
+  }
+
+  @Override
+  public void error(String message) {
+    for (String line : message.split("\n", -1)) {
+      err.println("  " + line);
+    }
+    err.flush();
+  }
+
+  @Override
+  public boolean confirm(String question) {
+    if (yes) {
+      return true;
+    }
+    out.print(question + " [y/n]: ");
+    out.flush();
+    if (!interactive) {
+      // lvm2 reads the answer from a terminal; with none (a script, a pipe) clvm refuses rather
+      // than guess, and says so: -y answers yes.
+      out.println("[n]");
+      out.flush();
+      err.println("  No terminal to answer the question: use -y to answer yes.");
+      err.flush();
+      return false;
+    }
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      String answer = r.readLine();
+      return answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

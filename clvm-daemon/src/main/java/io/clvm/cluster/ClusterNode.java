@@ -1,0 +1,170 @@
+package io.clvm.cluster;
+
+import io.clvm.cluster.activation.Activation;
+import io.clvm.cluster.activation.ActivationMode;
+import io.clvm.cluster.activation.ActivationRegistry;
+import io.clvm.cluster.commit.CommitProtocol;
+import io.clvm.cluster.commit.CommitSettings;
+import io.clvm.cluster.commit.FailPoint;
+import io.clvm.cluster.commit.MetadataDisks;
+import io.clvm.cluster.commit.VgStateStore;
+import io.clvm.cluster.fence.Fencer;
+import io.clvm.cluster.fence.LocalTables;
+import io.clvm.cluster.lock.ClusterLocks;
+import io.clvm.cluster.lock.LockHandle;
+import io.clvm.cluster.propagate.ApplyCallback;
+import io.clvm.cluster.propagate.PropagationWaiter;
+import io.clvm.cluster.propagate.Propagator;
+import io.clvm.cluster.status.StatusReader;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * One node's cluster services, wired together: this is what the daemon (and the engine, through it)
+ * uses. The Curator client is owned by the caller and must be started.
+ */
+public final class ClusterNode implements AutoCloseable {
+  /** The node-specific settings. */
+  public record Options(
+      String nodeId,
+      String version,
+      Duration fencingGrace,
+      CommitSettings commit,
+      FailPoint failPoint) {}
+
+  private enum State {
+    LATENT,
+    STARTED,
+    CLOSED
+  }
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final CuratorFramework client;
+  private final ClusterLayout layout;
+  private final Options options;
+  private final ConnectionGuard guard;
+  private final NodeRegistry registry;
+  private final ClusterLocks locks;
+  private final ActivationRegistry activations;
+  private final CommitProtocol protocol;
+  private final Propagator propagator;
+  private final Fencer fencer;
+  private final StatusReader status;
+
+  public ClusterNode(
+      CuratorFramework client,
+      ClusterLayout layout,
+      Options options,
+      MetadataDisks disks,
+      ApplyCallback apply,
+      LocalTables tables) {
+    this.client = client;
+    this.layout = layout;
+    this.options = options;
+    this.guard = new ConnectionGuard(client, layout.root());
+    this.registry =
+        new NodeRegistry(client, layout, NodeRegistry.self(options.nodeId(), options.version()));
+    this.locks = new ClusterLocks(client, layout, guard, options.nodeId());
+    this.activations = new ActivationRegistry(client, layout, guard, options.nodeId());
+    this.protocol =
+        new CommitProtocol(
+            locks,
+            new VgStateStore(client, layout),
+            disks,
+            guard,
+            new PropagationWaiter(client, layout, activations),
+            options.commit(),
+            options.failPoint(),
+            options.nodeId());
+    this.propagator = new Propagator(client, layout, options.nodeId(), apply);
+    this.fencer = new Fencer(activations, tables, options.fencingGrace(), guard);
+    this.status =
+        new StatusReader(
+            client, layout, options.nodeId(), guard, registry, locks, activations, fencer);
+  }
+
+  /** Registers the node and starts watching committed state. */
+  public void start(Duration timeout) throws IOException, InterruptedException {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("cluster node already started or closed");
+    }
+    if (!guard.awaitGood(timeout)) {
+      throw new ClusterUnavailableException(
+          "no usable ZooKeeper connection within " + timeout.toMillis() + " ms");
+    }
+    try {
+      client.create().creatingParentsIfNeeded().forPath(layout.vgs());
+    } catch (KeeperException.NodeExistsException e) {
+      // an earlier node created it
+    } catch (Exception e) {
+      throw new ClusterUnavailableException("cannot create " + layout.vgs() + ": " + e);
+    }
+    registry.start(timeout);
+    propagator.start();
+  }
+
+  /**
+   * Activates {@code vg/lv} on this node under the VG lock; the caller then loads the table.
+   * Refused with ActivationConflictException when another node's activation excludes it.
+   */
+  public Activation activate(String vgUuid, String lvUuid, ActivationMode mode, String command)
+      throws Exception {
+    try (LockHandle lock = locks.vg(vgUuid, command, options.commit().lockTimeout())) {
+      return activations.activate(lock, vgUuid, lvUuid, mode);
+    }
+  }
+
+  public String nodeId() {
+    return options.nodeId();
+  }
+
+  public ClusterLayout layout() {
+    return layout;
+  }
+
+  public ConnectionGuard guard() {
+    return guard;
+  }
+
+  public ClusterLocks locks() {
+    return locks;
+  }
+
+  public ActivationRegistry activations() {
+    return activations;
+  }
+
+  public CommitProtocol protocol() {
+    return protocol;
+  }
+
+  public Propagator propagator() {
+    return propagator;
+  }
+
+  public Fencer fencer() {
+    return fencer;
+  }
+
+  public StatusReader status() {
+    return status;
+  }
+
+  public NodeRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    propagator.close();
+    fencer.close();
+    registry.close();
+    guard.close();
+  }
+}

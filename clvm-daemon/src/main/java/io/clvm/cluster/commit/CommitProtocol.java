@@ -1,0 +1,254 @@
+package io.clvm.cluster.commit;
+
+import io.clvm.cluster.ClusterUnavailableException;
+import io.clvm.cluster.ConnectionGuard;
+import io.clvm.cluster.lock.ClusterLocks;
+import io.clvm.cluster.lock.LockHandle;
+import io.clvm.cluster.propagate.PropagationReport;
+import io.clvm.cluster.propagate.PropagationWaiter;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata commit protocol of docs/cluster-protocol.md, one named {@link CommitStep} at a time:
+ *
+ * <ol>
+ *   <li>LOCK the VG; READ_STATE; ROLL_FORWARD the disks from the copy of record if they are behind;
+ *   <li>COMPUTE the new VG (the engine's {@link VgChange}) at seqno + 1;
+ *   <li>PRECOMMIT the text into every metadata area's free space;
+ *   <li>COMMIT_POINT: state and metadata in one ZooKeeper multi() with a version check on state;
+ *   <li>DISK_COMMIT: point every metadata area header at the new text;
+ *   <li>RELEASE the lock, then PROPAGATE: wait (bounded) for the nodes with changed LVs active.
+ * </ol>
+ *
+ * The connection guard is checked immediately before every disk write and before the commit point,
+ * against the token taken when the lock was requested. A version conflict at the commit point
+ * (someone committed without our lock: only possible if it was lost) restarts from LOCK.
+ */
+public final class CommitProtocol {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitProtocol.class);
+
+  private final ClusterLocks locks;
+  private final VgStateStore store;
+  private final MetadataDisks disks;
+  private final ConnectionGuard guard;
+  private final PropagationWaiter waiter;
+  private final CommitSettings settings;
+  private final FailPoint failPoint;
+  private final String nodeId;
+
+  public CommitProtocol(
+      ClusterLocks locks,
+      VgStateStore store,
+      MetadataDisks disks,
+      ConnectionGuard guard,
+      PropagationWaiter waiter,
+      CommitSettings settings,
+      FailPoint failPoint,
+      String nodeId) {
+    this.locks = locks;
+    this.store = store;
+    this.disks = disks;
+    this.guard = guard;
+    this.waiter = waiter;
+    this.settings = settings;
+    this.failPoint = failPoint;
+    this.nodeId = nodeId;
+  }
+
+  /** Result of the locked part of one attempt. */
+  private record Committed(long seqno, boolean rolledForward, Set<String> lvs, String warning) {}
+
+  /** Commits one change to a managed VG; {@code command} is shown as the lock holder. */
+  public CommitResult commit(String vgUuid, String command, VgChange change)
+      throws IOException, InterruptedException {
+    CommitConflictException conflict = null;
+    for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+      try {
+        Committed c = lockedAttempt(vgUuid, command, change, false);
+        return finish(vgUuid, c, attempt);
+      } catch (CommitConflictException e) {
+        conflict = e;
+        LOG.warn("commit to VG {} conflicted (attempt {}): {}", vgUuid, attempt, e.getMessage());
+      }
+    }
+    throw conflict;
+  }
+
+  /**
+   * The first commit of a new VG (vgcreate): {@code change} gets seqno 0 and empty text as the
+   * current VG. The caller holds the global lock (VG namespace).
+   */
+  public CommitResult create(String vgUuid, String command, VgChange change)
+      throws IOException, InterruptedException {
+    return finish(vgUuid, lockedAttempt(vgUuid, command, change, true), 1);
+  }
+
+  /**
+   * Brings a VG that exists on the disks (made by lvm2 or by clvm in local mode) under cluster
+   * management: ZooKeeper is seeded from the disks, never the other way round.
+   */
+  public long importVg(String vgUuid, String command) throws IOException, InterruptedException {
+    try (LockHandle lock = locks.vg(vgUuid, command, settings.lockTimeout())) {
+      if (zk(() -> store.readState(vgUuid)).isPresent()) {
+        throw new ClusterStateException("VG " + vgUuid + " is already under cluster management");
+      }
+      CommittedVg onDisk =
+          disks
+              .readCommitted(vgUuid)
+              .orElseThrow(() -> new ClusterStateException("VG " + vgUuid + " not found on disks"));
+      guard.check(lock.token());
+      VgState state = new VgState(onDisk.seqno(), List.of(), nodeId, System.currentTimeMillis());
+      zk(() -> store.create(vgUuid, state, onDisk.text()));
+      LOG.info("VG {} imported at seqno {}", vgUuid, onDisk.seqno());
+      return onDisk.seqno();
+    }
+  }
+
+  /** Takes the VG lock only to roll the disks forward if they are behind (a reader's repair). */
+  public boolean repair(String vgUuid, String command) throws IOException, InterruptedException {
+    try (LockHandle lock = locks.vg(vgUuid, command, settings.lockTimeout())) {
+      VgState state =
+          zk(() -> store.readState(vgUuid))
+              .orElseThrow(
+                  () ->
+                      new ClusterStateException(
+                          "VG " + vgUuid + " is not under cluster management"))
+              .state();
+      return rollForward(lock, vgUuid, state);
+    }
+  }
+
+  private Committed lockedAttempt(String vg, String command, VgChange change, boolean create)
+      throws IOException, InterruptedException {
+    try (LockHandle lock = locks.vg(vg, command, settings.lockTimeout())) {
+      reached(CommitStep.LOCK, vg);
+      Optional<VgStateStore.Versioned> state = zk(() -> store.readState(vg));
+      if (create && state.isPresent()) {
+        throw new ClusterStateException("VG " + vg + " already exists in the cluster");
+      }
+      if (!create && state.isEmpty()) {
+        throw new ClusterStateException("VG " + vg + " is not under cluster management");
+      }
+      reached(CommitStep.READ_STATE, vg);
+      boolean rolled = !create && rollForward(lock, vg, state.get().state());
+      reached(CommitStep.ROLL_FORWARD, vg);
+      CommittedVg current = create ? new CommittedVg(vg, 0, "") : zk(() -> store.readMetadata(vg));
+      long seqno = current.seqno() + 1;
+      NewVg next = change.compute(current, seqno);
+      reached(CommitStep.COMPUTE, vg);
+
+      guard.check(lock.token());
+      List<MdaState> slots = disks.precommit(vg, seqno, next.text());
+      reached(CommitStep.PRECOMMIT, vg);
+
+      guard.check(lock.token());
+      VgState newState = new VgState(seqno, slots, nodeId, System.currentTimeMillis());
+      if (create) {
+        zk(() -> store.create(vg, newState, next.text()));
+      } else {
+        int version = state.get().version();
+        zk(() -> store.commit(vg, version, newState, next.text()));
+      }
+      reached(CommitStep.COMMIT_POINT, vg);
+
+      // Past the commit point the change is durable: a failure below is a warning, and the next
+      // writer (or repair) rolls the disks forward from the copy of record.
+      String warning = null;
+      try {
+        guard.check(lock.token());
+        disks.commit(vg, seqno, slots);
+      } catch (ClusterUnavailableException e) {
+        warning = "committed, but the disk commit was skipped (" + e.getMessage() + ")";
+        LOG.warn("VG {} seqno {}: {}", vg, seqno, warning);
+      }
+      reached(CommitStep.DISK_COMMIT, vg);
+      return new Committed(seqno, rolled, next.changedLvUuids(), warning);
+    }
+  }
+
+  private CommitResult finish(String vg, Committed c, int attempt)
+      throws IOException, InterruptedException {
+    reached(CommitStep.RELEASE, vg);
+    String warning = c.warning();
+    PropagationReport report;
+    try {
+      report = waiter.await(vg, c.seqno(), c.lvs(), settings.propagationTimeout());
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      report = new PropagationReport(c.seqno(), List.of(), List.of());
+      warning = "committed, but propagation could not be checked: " + e.getMessage();
+    }
+    reached(CommitStep.PROPAGATE, vg);
+    LOG.info("VG {} committed at seqno {}: {}", vg, c.seqno(), report.summary());
+    return new CommitResult(
+        c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning));
+  }
+
+  /**
+   * Step 1's repair: the disks are behind the copy of record after a crash past the commit point.
+   */
+  private boolean rollForward(LockHandle lock, String vg, VgState state)
+      throws IOException, InterruptedException {
+    long onDisk = disks.readCommitted(vg).map(CommittedVg::seqno).orElse(-1L);
+    if (onDisk == state.seqno()) {
+      return false;
+    }
+    if (onDisk > state.seqno()) {
+      throw new ClusterStateException(
+          "VG "
+              + vg
+              + ": disks are at seqno "
+              + onDisk
+              + ", ahead of the cluster's "
+              + state.seqno()
+              + ": written outside the cluster; refusing to touch it (see clvm cluster import)");
+    }
+    CommittedVg record = zk(() -> store.readMetadata(vg));
+    guard.check(lock.token());
+    List<MdaState> slots = disks.precommit(vg, record.seqno(), record.text());
+    guard.check(lock.token());
+    disks.commit(vg, record.seqno(), slots);
+    LOG.warn("VG {}: disks were at seqno {}, rolled forward to {}", vg, onDisk, record.seqno());
+    return true;
+  }
+
+  private void reached(CommitStep step, String vg) throws IOException {
+    LOG.debug("VG {}: {}", vg, step);
+    failPoint.reached(step, vg);
+  }
+
+  /** A ZooKeeper call whose Curator exceptions become IOExceptions. */
+  @FunctionalInterface
+  private interface ZkCall<T> {
+    T call() throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface ZkRun {
+    void run() throws Exception;
+  }
+
+  private static <T> T zk(ZkCall<T> call) throws IOException, InterruptedException {
+    try {
+      return call.call();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ClusterUnavailableException("ZooKeeper: " + e);
+    }
+  }
+
+  private static void zk(ZkRun run) throws IOException, InterruptedException {
+    zk(
+        () -> {
+          run.run();
+          return null;
+        });
+  }
+}

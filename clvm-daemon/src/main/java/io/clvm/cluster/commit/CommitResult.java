@@ -1,0 +1,16 @@
+package io.clvm.cluster.commit;
+
+import io.clvm.cluster.propagate.PropagationReport;
+import java.util.Optional;
+
+/**
+ * A commit that reached the commit point. {@code warning} is set when something after the commit
+ * point did not complete (the disk commit, left to the next writer's roll-forward, or the
+ * propagation wait): the change itself is durable either way.
+ */
+public record CommitResult(
+    long seqno,
+    int attempts,
+    boolean rolledForward,
+    PropagationReport propagation,
+    Optional<String> warning) {}

@@ -1,0 +1,135 @@
+package io.clvm.cluster.fence;
+
+import io.clvm.cluster.ConnectionGuard;
+import io.clvm.cluster.ConnectionGuard.Health;
+import io.clvm.cluster.activation.Activation;
+import io.clvm.cluster.activation.ActivationMode;
+import io.clvm.cluster.activation.ActivationRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Self-fencing without reboot. When the connection stays SUSPENDED (or is LOST) for the grace
+ * period, which is shorter than the session timeout, this node replaces the tables of its
+ * exclusively active LVs with error targets: its session may expire any moment, its {@code
+ * active/<node>} znodes would vanish, and another node could take the LVs over while this one still
+ * writes to them.
+ *
+ * <p>Restoring is a {@link ConnectionGuard.Revalidator}: after a reconnect, before the connection
+ * is trusted again, each fenced LV whose activation znode still belongs to the current session is
+ * unfenced. After a session expiry the znode is gone, so the LV stays fenced (error target) until
+ * an operator deactivates it: another node may own it by then.
+ */
+public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Fencer.class);
+
+  private final ActivationRegistry activations;
+  private final LocalTables tables;
+  private final Duration grace;
+  private final ConnectionGuard guard;
+  private final Set<String> fenced = new TreeSet<>();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "clvm-fence");
+            t.setDaemon(true);
+            return t;
+          });
+  private ScheduledFuture<?> pending;
+
+  public Fencer(
+      ActivationRegistry activations, LocalTables tables, Duration grace, ConnectionGuard guard) {
+    this.activations = activations;
+    this.tables = tables;
+    this.grace = grace;
+    this.guard = guard;
+    guard.addRevalidator(this);
+    guard.addListener(this::onHealth);
+  }
+
+  /** The LVs ({@code vg/lv}) currently fenced on this node. */
+  public synchronized Set<String> fenced() {
+    return Set.copyOf(fenced);
+  }
+
+  private synchronized void onHealth(Health health) {
+    switch (health) {
+      case SUSPENDED -> {
+        if (pending == null) {
+          pending = timer.schedule(this::fenceIfStillDown, grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      case LOST -> fenceAll("ZooKeeper session lost");
+      case REVALIDATING, GOOD, CLOSED -> cancelPending();
+      case CONNECTING -> {}
+    }
+  }
+
+  private synchronized void fenceIfStillDown() {
+    pending = null;
+    Health h = guard.health();
+    if (h == Health.SUSPENDED || h == Health.LOST) {
+      fenceAll("ZooKeeper connection suspended for more than " + grace.toMillis() + " ms");
+    }
+  }
+
+  private synchronized void fenceAll(String reason) {
+    cancelPending();
+    for (Activation a : activations.local()) {
+      String key = a.vgUuid() + "/" + a.lvUuid();
+      if (a.mode() != ActivationMode.EXCLUSIVE || fenced.contains(key)) {
+        continue;
+      }
+      try {
+        tables.fence(a.vgUuid(), a.lvUuid());
+        fenced.add(key);
+        LOG.error(
+            "FENCING: {}: exclusively active LV {} now maps to an error target; every I/O to it"
+                + " fails until ownership is revalidated",
+            reason,
+            key);
+      } catch (Exception e) {
+        LOG.error("FENCING FAILED for LV {}: {}: this node may still write to it", key, e, e);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void revalidate(CuratorFramework client, boolean newSession)
+      throws Exception {
+    for (String key : Set.copyOf(fenced)) {
+      String[] vgLv = key.split("/", 2);
+      if (activations.stillOwned(vgLv[0], vgLv[1])) {
+        tables.unfence(vgLv[0], vgLv[1]);
+        fenced.remove(key);
+        LOG.warn("unfenced LV {}: exclusive ownership revalidated", key);
+      } else {
+        activations.forget(vgLv[0], vgLv[1]);
+        LOG.error(
+            "LV {} stays fenced: its exclusive activation expired with the session and another"
+                + " node may own it now; deactivate it here",
+            key);
+      }
+    }
+  }
+
+  private void cancelPending() {
+    if (pending != null) {
+      pending.cancel(false);
+      pending = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
