@@ -117,6 +117,11 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /** Drops this node's activation of {@code vg/lv}; the caller has removed the table. */
+  public void deactivate(String vgUuid, String lvUuid) throws Exception {
+    activations.deactivate(vgUuid, lvUuid);
+  }
+
   public String nodeId() {
     return options.nodeId();
   }
