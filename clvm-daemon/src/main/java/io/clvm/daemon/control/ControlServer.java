@@ -87,7 +87,10 @@ public final class ControlServer implements AutoCloseable {
       Files.createDirectories(
           dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
-    if (Files.exists(path)) {
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isDirectory(path) || Files.isRegularFile(path) || Files.isSymbolicLink(path)) {
+        throw new IOException(path + " exists and is not a socket: refusing to replace it");
+      }
       if (answers(path)) {
         throw new IOException("another clvmd is already listening on " + path);
       }

@@ -61,7 +61,7 @@ class PropagationTest {
     assertEquals(3, status.vgs().get(0).active().size());
     assertEquals(3L, status.vgs().get(0).applied().get("c"));
     assertEquals("GOOD", status.connection());
-    assertTrue(status.globalLock().holder().isEmpty());
+    assertTrue(status.globalLock().current().isEmpty());
   }
 
   @Test
