@@ -47,8 +47,9 @@ final class ReportCommands {
         session.error(e.getMessage());
         return e.exitStatus();
       }
-      session.report(r.render(engine.reportRows(r.kind(), names)));
-      return 0;
+      Engine.Rows rows = engine.reportRows(r.kind(), names);
+      session.report(r.render(rows.rows()));
+      return rows.failed() ? EngineException.FAILED : 0;
     }
   }
 

@@ -37,12 +37,23 @@ public class Engine {
     return devices;
   }
 
+  /** A report's rows and whether some named object was not found (lvm2 then exits 5). */
+  public record Rows(List<ReportRow> rows, boolean failed) {}
+
   /**
    * The rows of a report of {@code kind} for the named objects (VG names, VG/LV names or PV paths;
-   * all when empty).
+   * all when empty). Reports take no lock: they read whatever is committed, as lvm2's reports never
+   * wait for a writer.
    */
-  public List<ReportRow> reportRows(ReportKind kind, List<String> names) throws EngineException {
-    return List.of();
+  public Rows reportRows(ReportKind kind, List<String> names) throws EngineException {
+    try (Scan scan = scan(false)) {
+      return ReportRows.build(scan, kind, names, console);
+    }
+  }
+
+  /** Scans the candidate devices. */
+  Scan scan(boolean writable) throws EngineException {
+    return Scan.of(Devices.candidates(devices), writable, !devices.isEmpty(), console);
   }
 
   /** Fails an operation clvm does not have yet, plainly. */

@@ -57,7 +57,8 @@ public final class KernelDeviceMapper implements DeviceMapper, Closeable {
 
   @Override
   public List<DeviceEntry> listDevices() throws IOException {
-    Result r = call(Command.DM_LIST_DEVICES, null, 0);
+    // DM_UUID_FLAG asks 4.45+ kernels to add each device's UUID to the list
+    Result r = call(Command.DM_LIST_DEVICES, null, DmIoctl.UUID_FLAG);
     List<DeviceEntry> out = new ArrayList<>();
     for (NameEntry e :
         DmIoctl.decodeNameList(r.buffer(), r.header().dataStart, r.header().driverVersion())) {

@@ -175,7 +175,14 @@ public final class Report {
             return out;
           }
           for (ReportObject o : kind.allObjects()) {
-            out.addAll(cat.of(o));
+            for (FieldDef f : cat.of(o)) {
+              out.add(f);
+              // lvm2's segment report leaves out the LV's kernel info and status fields, which
+              // follow writecache_block_size in its table.
+              if (kind == ReportKind.SEGS && f.id().equals("writecache_block_size")) {
+                break;
+              }
+            }
           }
           return out;
         }

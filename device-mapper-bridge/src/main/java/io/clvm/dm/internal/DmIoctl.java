@@ -69,7 +69,7 @@ public final class DmIoctl {
   public enum Command {
     DM_VERSION(0, 4, 0, 0),
     DM_REMOVE_ALL(1, 4, 0, 0),
-    DM_LIST_DEVICES(2, 4, 0, 0),
+    DM_LIST_DEVICES(2, 4, 0, UUID_FLAG),
     DM_DEV_CREATE(3, 4, 0, READONLY_FLAG | PERSISTENT_DEV_FLAG),
     DM_DEV_REMOVE(4, 4, 0, 0),
     DM_DEV_RENAME(5, 4, 0, UUID_FLAG),

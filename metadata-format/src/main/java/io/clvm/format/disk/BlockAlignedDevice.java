@@ -33,7 +33,7 @@ abstract class BlockAlignedDevice implements DiskDevice {
     if (len == 0) {
       return;
     }
-    long bs = logicalBlockSize();
+    long bs = ioUnit();
     long first = offset - offset % bs;
     long end = Math.min(size(), roundUp(offset + len, bs));
     if (first == offset && (end == offset + len)) {
@@ -49,6 +49,11 @@ abstract class BlockAlignedDevice implements DiskDevice {
     }
     System.arraycopy(src, off, blocks, (int) (offset - first), len);
     writeAligned(first, blocks, 0, blocks.length);
+  }
+
+  /** The unit of every write: the logical block size, or more when the I/O path demands it. */
+  protected int ioUnit() {
+    return logicalBlockSize();
   }
 
   static long roundUp(long v, long unit) {

@@ -146,7 +146,7 @@ public final class MetadataBuffer {
   }
 
   /** Whether {@code [offset, offset+len)} (circular) overlaps the committed copy. */
-  static boolean overlapsCommitted(MdaHeader h, long offset, long len) {
+  public static boolean overlapsCommitted(MdaHeader h, long offset, long len) {
     RawLocn old = h.committed();
     if (old.ignored() || old.isEmpty()) {
       return false;

@@ -40,11 +40,26 @@ public final class MetadataCommitter {
 
   /**
    * Commits {@code text} (without NUL) as seqno {@code seqno} of VG {@code vgName} to the given
-   * devices, which must be exactly the PVs the text lists.
+   * devices, which must be exactly the PVs the text lists: {@link #precommit} then {@link
+   * PreparedCommit#commit}.
    *
    * @return the copies as written, one per in-use area
    */
   public static List<MetadataCopy> commit(
+      List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
+      throws IOException {
+    PreparedCommit p = precommit(devices, vgName, seqno, text);
+    p.commit();
+    return p.copies();
+  }
+
+  /**
+   * The first two steps of a commit: checks everything, writes the text into every in-use area and
+   * points slot 1 (precommit) of every header at it. The VG is unchanged for every reader until
+   * {@link PreparedCommit#commit}; {@link PreparedCommit#revert} clears slot 1 again. A cluster
+   * protocol checks its lock between the two calls.
+   */
+  public static PreparedCommit precommit(
       List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
       throws IOException {
     TextInfo info = checkText(vgName, seqno, text);
@@ -79,7 +94,17 @@ public final class MetadataCommitter {
                       + " many",
                   withNul.length, a.index() + 1, max, withNul.length - max));
         }
-        targets.add(new Target(pv, a, h, MetadataBuffer.nextOffset(h, withNul.length)));
+        long offset = MetadataBuffer.nextOffset(h, withNul.length);
+        if (MetadataBuffer.overlapsCommitted(h, offset, withNul.length)) {
+          // Cannot happen within the size limit; kept as lvm2 keeps it, as a last guard.
+          throw new MetadataException(
+              Kind.NO_SPACE,
+              pv.device().name(),
+              h.start(),
+              "mda_header",
+              "new metadata at offset " + offset + " would overlap the committed copy");
+        }
+        targets.add(new Target(pv, a, h, offset));
       }
     }
     if (targets.isEmpty() && alreadyThere.isEmpty()) {
@@ -103,17 +128,17 @@ public final class MetadataCommitter {
           t.pv().device(), t.header().withSlots(t.header().committed(), slots.get(i)));
     }
     flush(targets);
-    List<MetadataCopy> written = new ArrayList<>();
+    List<MetadataCopy> copies = new ArrayList<>();
+    List<PreparedCommit.Area> areas = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       Target t = targets.get(i);
-      MdaHeaderCodec.write(t.pv().device(), t.header().withSlots(slots.get(i), RawLocn.EMPTY));
-      written.add(copy(t, slots.get(i), info, text));
+      copies.add(copy(t, slots.get(i), info, text));
+      areas.add(new PreparedCommit.Area(t.pv().device(), t.header(), slots.get(i)));
     }
-    flush(targets);
     for (Target t : alreadyThere) {
-      written.add(copy(t, t.header().committed(), info, text));
+      copies.add(copy(t, t.header().committed(), info, text));
     }
-    return written;
+    return new PreparedCommit(areas, copies);
   }
 
   private static MetadataCopy copy(Target t, RawLocn slot, TextInfo info, byte[] text) {
@@ -264,6 +289,15 @@ public final class MetadataCommitter {
               h.bootloaderAreas());
       LabelWriter.write(s.device(), new Label(l.sector(), 0, l.contentsOffset(), used));
       s.device().flush();
+    }
+  }
+
+  static void flushAll(List<DiskDevice> devices) throws IOException {
+    Set<DiskDevice> done = new LinkedHashSet<>();
+    for (DiskDevice d : devices) {
+      if (done.add(d)) {
+        d.flush();
+      }
     }
   }
 

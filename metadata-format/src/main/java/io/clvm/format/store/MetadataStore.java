@@ -21,6 +21,19 @@ public final class MetadataStore {
     return VgReader.read(vgName, scan(devices));
   }
 
+  /** Reads a VG by UUID from the devices. Never writes. */
+  public static VgRead readByUuid(List<? extends DiskDevice> devices, String vgUuid)
+      throws IOException {
+    return VgReader.readByUuid(vgUuid, scan(devices));
+  }
+
+  /** See {@link MetadataCommitter#precommit}. */
+  public static PreparedCommit precommit(
+      List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
+      throws IOException {
+    return MetadataCommitter.precommit(devices, vgName, seqno, text);
+  }
+
   /** See {@link MetadataCommitter#commit}. */
   public static List<MetadataCopy> commit(
       List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)

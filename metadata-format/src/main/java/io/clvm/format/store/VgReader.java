@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Chooses a VG's current metadata among the copies found by a scan, as lvm2 does. */
 public final class VgReader {
@@ -32,10 +33,22 @@ public final class VgReader {
    * @throws MetadataException of kind MISSING when no good copy names this VG
    */
   public static VgRead read(String vgName, List<PvScan> scans) throws MetadataException {
+    return read(scans, c -> c.vgName().equals(vgName), "VG '" + vgName + "'");
+  }
+
+  /** Reads a VG by its UUID (dashed or raw), which survives renames; otherwise as {@link #read}. */
+  public static VgRead readByUuid(String vgUuid, List<PvScan> scans) throws MetadataException {
+    String raw = vgUuid.replace("-", "");
+    return read(
+        scans, c -> c.vgId().replace("-", "").equals(raw), "VG with UUID " + PvHeader.dashed(raw));
+  }
+
+  private static VgRead read(List<PvScan> scans, Predicate<MetadataCopy> ofVg, String what)
+      throws MetadataException {
     List<MetadataCopy> copies = new ArrayList<>();
     for (PvScan s : scans) {
       for (AreaScan a : s.areas()) {
-        a.copy().filter(c -> c.vgName().equals(vgName)).ifPresent(copies::add);
+        a.copy().filter(ofVg).ifPresent(copies::add);
       }
     }
     if (copies.isEmpty()) {
@@ -46,9 +59,9 @@ public final class VgReader {
           null,
           MetadataException.UNKNOWN_OFFSET,
           "volume group",
-          "no good metadata copy of VG '"
-              + vgName
-              + "' on "
+          "no good metadata copy of "
+              + what
+              + " on "
               + scans.size()
               + " device(s)"
               + (first == null ? "" : "; first problem: " + first.getMessage()),
@@ -126,7 +139,7 @@ public final class VgReader {
                 null,
                 MetadataException.UNKNOWN_OFFSET,
                 "volume group",
-                "PV " + PvHeader.dashed(id) + " of VG '" + vgName + "' not found"));
+                "PV " + PvHeader.dashed(id) + " of VG '" + current.vgName() + "' not found"));
       } else {
         pvs.add(s);
         problems.addAll(s.problems());

@@ -126,6 +126,7 @@ class Lvm2OracleTest {
     TestLoopDevice theirs = loop(64 * MIB, blockSize);
     try (FileDevice dev = FileDevice.openReadWrite(ours.device())) {
       assertEquals(blockSize, dev.logicalBlockSize());
+      assertTrue(dev.isDirect(), "block devices bypass the page cache");
       assertEquals(64 * MIB, dev.size());
       PvFormatter.format(dev, options(uuid, args));
     }

@@ -1,0 +1,165 @@
+package io.clvm.engine;
+
+import io.clvm.format.MetadataException;
+import io.clvm.format.disk.FileDevice;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.VgMetadata;
+import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.PvScan;
+import io.clvm.format.store.VgRead;
+import io.clvm.format.store.VgReader;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One scan of the candidate devices: labels, metadata areas and the VGs they hold. Devices stay
+ * open until {@link #close}, so a command that writes afterwards writes to what it read.
+ */
+public final class Scan implements AutoCloseable {
+  private final List<FileDevice> devices;
+  private final List<PvScan> scans;
+  private final Map<String, VgState> cache = new HashMap<>();
+
+  private Scan(List<FileDevice> devices, List<PvScan> scans) {
+    this.devices = devices;
+    this.scans = scans;
+  }
+
+  /**
+   * Opens and scans {@code paths}; devices that cannot be opened are skipped, as lvm2 skips them,
+   * unless they were named explicitly ({@code explicit}), which is an error.
+   */
+  public static Scan of(List<String> paths, boolean writable, boolean explicit, Console console)
+      throws EngineException {
+    List<FileDevice> open = new ArrayList<>();
+    try {
+      for (String p : paths) {
+        try {
+          open.add(
+              writable
+                  ? FileDevice.openReadWrite(Path.of(p))
+                  : FileDevice.openReadOnly(Path.of(p)));
+        } catch (NoSuchFileException e) {
+          if (explicit) {
+            console.warn("Device " + p + " not found.");
+          }
+        } catch (IOException e) {
+          if (explicit) {
+            console.warn("Cannot open " + p + ": " + e.getMessage());
+          }
+        }
+      }
+      return new Scan(open, MetadataStore.scan(open));
+    } catch (IOException e) {
+      closeAll(open);
+      throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
+    }
+  }
+
+  public List<FileDevice> devices() {
+    return devices;
+  }
+
+  public List<PvScan> scans() {
+    return scans;
+  }
+
+  /** The VG names found, sorted as lvm2 lists them. */
+  public List<String> vgNames() {
+    List<String> names = new ArrayList<>(VgReader.vgNames(scans));
+    names.sort(null);
+    return names;
+  }
+
+  /** The scan of the device at {@code path}, or null when it was not scanned. */
+  public PvScan scanOf(String path) {
+    for (PvScan s : scans) {
+      if (s.device().name().equals(path)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Reads a VG.
+   *
+   * @throws EngineException "Volume group "x" not found" as lvm2 says it
+   */
+  public VgState read(String vgName, Console console) throws EngineException {
+    VgState cached = cache.get(vgName);
+    if (cached != null) {
+      return cached;
+    }
+    if (!vgNames().contains(vgName)) {
+      throw new EngineException("Volume group \"" + vgName + "\" not found");
+    }
+    VgRead read;
+    try {
+      read = VgReader.read(vgName, scans);
+    } catch (MetadataException e) {
+      throw new EngineException("Volume group \"" + vgName + "\" not found: " + e.getMessage());
+    }
+    for (MetadataException p : read.problems()) {
+      console.warn(p.getMessage());
+    }
+    VgMetadata metadata;
+    try {
+      byte[] text = read.text();
+      metadata =
+          MetadataText.parse(
+              text, 0, text.length, read.current().device(), read.current().textOffset());
+    } catch (MetadataException e) {
+      throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
+    }
+    Map<String, PvScan> byPv = new LinkedHashMap<>();
+    for (PvScan s : read.pvs()) {
+      s.pvUuid().ifPresent(u -> byPv.put(u, s));
+    }
+    VgState state = new VgState(metadata, read, byPv);
+    cache.put(vgName, state);
+    return state;
+  }
+
+  /** Labelled devices that no VG's metadata lists: lvm2's orphan PVs. */
+  public List<PvScan> orphans(Console console) throws EngineException {
+    Set<String> inVg = new HashSet<>();
+    for (String name : vgNames()) {
+      try {
+        read(name, console).read().current().pvIds().forEach(inVg::add);
+      } catch (EngineException e) {
+        console.warn(e.getMessage());
+      }
+    }
+    List<PvScan> out = new ArrayList<>();
+    for (PvScan s : scans) {
+      if (s.label().isPresent() && !inVg.contains(s.pvUuid().orElse(""))) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    closeAll(devices);
+  }
+
+  private static void closeAll(List<FileDevice> list) {
+    for (FileDevice d : list) {
+      try {
+        d.close();
+      } catch (IOException e) {
+        // closing a read-only descriptor cannot lose data
+      }
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.clvm.dm.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import io.clvm.dm.DeviceEntry;
+import io.clvm.dm.DeviceMapperOperations;
+import io.clvm.dm.DeviceNumber;
+import io.clvm.dm.DmName;
+import io.clvm.dm.KernelDeviceMapper;
+import io.clvm.dm.Sectors;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loop devices on sparse files and the kernel device-mapper, for tests inside the UML guest. Every
+ * image is {@code /tmp/<name>-clvmtest.img}, every dm device the tests make ends with {@code
+ * -clvmtest}, and {@link #cleanup} removes exactly those (repeating while it makes progress, as
+ * stacked devices come off one layer at a time).
+ */
+final class GuestDisks implements AutoCloseable {
+  static final String SUFFIX = "-clvmtest";
+  static final int BLOCK = 4096;
+
+  /** A loop device and its backing file. */
+  record Loop(Path file, Path device, DeviceNumber number, Sectors size) {}
+
+  final KernelDeviceMapper dm;
+  final DeviceMapperOperations ops;
+  private final List<Loop> loops = new ArrayList<>();
+
+  GuestDisks() throws IOException {
+    dm = KernelDeviceMapper.open();
+    ops = new DeviceMapperOperations(dm);
+    cleanup();
+  }
+
+  /** A test device name: {@code <base>-clvmtest}. */
+  static DmName name(String base) {
+    return DmName.of(base + SUFFIX);
+  }
+
+  /** A zero-filled sparse image of {@code size} attached to a free loop device. */
+  Loop loop(String base, Sectors size) throws IOException {
+    Path file = Path.of("/tmp", base + SUFFIX + ".img");
+    Files.deleteIfExists(file);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size.bytes());
+    }
+    String dev = run("losetup", "--find", "--show", file.toString()).strip();
+    Loop l = new Loop(file, Path.of(dev), DeviceNumber.ofNode(Path.of(dev)), size);
+    loops.add(l);
+    return l;
+  }
+
+  /** Removes every {@code *-clvmtest} dm device and loop device, and nothing else. */
+  void cleanup() throws IOException {
+    for (int round = 0; round < 10; round++) {
+      boolean progress = false;
+      boolean left = false;
+      for (DeviceEntry e : dm.listDevices()) {
+        if (!e.name().value().endsWith(SUFFIX)) continue;
+        try {
+          dm.remove(e.name());
+          progress = true;
+        } catch (IOException busy) {
+          left = true;
+        }
+      }
+      if (!left || !progress) break;
+    }
+    Path sys = Path.of("/sys/block");
+    try (var entries = Files.list(sys)) {
+      for (Path b : (Iterable<Path>) entries::iterator) {
+        Path backing = b.resolve("loop/backing_file");
+        if (!b.getFileName().toString().startsWith("loop") || !Files.exists(backing)) continue;
+        String file = Files.readString(backing).strip();
+        if (file.endsWith(SUFFIX + ".img")) {
+          run("losetup", "-d", "/dev/" + b.getFileName());
+          Files.deleteIfExists(Path.of(file));
+        }
+      }
+    }
+    loops.clear();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      cleanup();
+    } finally {
+      dm.close();
+    }
+  }
+
+  static String run(String... cmd) throws IOException {
+    Process p = new ProcessBuilder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException(String.join(" ", cmd) + " failed: " + out + err);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return out;
+  }
+
+  /** {@code /dev/mapper/<name>}. */
+  static Path mapper(DmName name) {
+    return Path.of("/dev/mapper", name.value());
+  }
+
+  /** Opens a block device for O_DIRECT reads and writes. */
+  static FileChannel openDirect(Path device) throws IOException {
+    return FileChannel.open(
+        device, StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+  }
+
+  /** A direct buffer aligned for O_DIRECT. */
+  static ByteBuffer aligned(int size) {
+    return ByteBuffer.allocateDirect(size + BLOCK).alignedSlice(BLOCK).limit(size);
+  }
+
+  /** 512 bytes that say which sector of which device they were written to, and when. */
+  static void fillSector(ByteBuffer b, int at, String tag, long sector, long generation) {
+    byte[] text =
+        String.format("%s sector %d generation %d|", tag, sector, generation)
+            .getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < Sectors.SIZE; i++) b.put(at + i, text[i % text.length]);
+  }
+
+  /** Reads {@code length} bytes of a file at {@code offset}. */
+  static byte[] readFile(Path file, long offset, int length) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(length);
+      while (b.hasRemaining()) {
+        if (ch.read(b, offset + b.position()) < 0) break;
+      }
+      return b.array();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes all of {@code b} at {@code offset}. */
+  static void writeFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
+    b.rewind();
+    while (b.hasRemaining()) ch.write(b, offset + b.position());
+  }
+
+  /** Reads {@code b.limit()} bytes at {@code offset}. */
+  static void readFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
+    b.rewind();
+    while (b.hasRemaining()) {
+      if (ch.read(b, offset + b.position()) < 0) throw new IOException("short read at " + offset);
+    }
+  }
+
+  static void assertSector(
+      byte[] actual, int at, String tag, long sector, long generation, String where) {
+    ByteBuffer expected = ByteBuffer.allocate(Sectors.SIZE);
+    fillSector(expected, 0, tag, sector, generation);
+    String want = new String(expected.array(), StandardCharsets.US_ASCII);
+    String got = new String(actual, at, Sectors.SIZE, StandardCharsets.US_ASCII);
+    assertEquals(want, got, "sector " + sector + " " + where);
+  }
+}
