@@ -229,7 +229,8 @@ public final class MetadataImporter {
     try {
       return new PhysicalVolume(
           id,
-          optString(p, "device", where).orElse(null),
+          // lvm2 writes "[unknown]" for a PV whose device it did not have
+          optString(p, "device", where).filter(d -> !d.equals("[unknown]")).orElse(null),
           flags,
           unknown,
           words(p, "tags", false, where),
@@ -331,7 +332,7 @@ public final class MetadataImporter {
       throw error(Kind.BAD_VALUE, where + ": bad extent range " + start + "+" + count);
     }
     if (type.equals(StripedSegment.TYPE)) {
-      Optional<StripedSegment> st = striped(s, where, start, count, pvKeys);
+      Optional<StripedSegment> st = striped(s, where, start, count, pvKeys, lvNames);
       if (st.isPresent()) {
         return st.get();
       }
@@ -355,7 +356,12 @@ public final class MetadataImporter {
    * keys): then it is kept opaque like any other type.
    */
   private Optional<StripedSegment> striped(
-      ConfigSection s, String where, long start, long count, Map<String, LvmUuid> pvKeys)
+      ConfigSection s,
+      String where,
+      long start,
+      long count,
+      Map<String, LvmUuid> pvKeys,
+      Set<String> lvNames)
       throws MetadataException {
     Set<String> known = STRIPED_KEYS;
     for (ConfigNode n : s.children()) {
@@ -390,6 +396,10 @@ public final class MetadataImporter {
       }
       LvmUuid pv = pvKeys.get(name.value());
       if (pv == null) {
+        if (!lvNames.contains(name.value())) {
+          throw error(
+              Kind.MISSING, where + ": Couldn't find volume '" + name.value() + "' for segment.");
+        }
         return Optional.empty(); // an area on an LV (stacked segment): not modelled
       }
       if (pe.value() < 0) {
