@@ -1,12 +1,15 @@
 package io.clvm.dm.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.dm.BlockDevices;
 import io.clvm.dm.DeviceNumber;
 import io.clvm.dm.DmName;
 import io.clvm.dm.Sectors;
 import io.clvm.dm.kernel.GuestDisks.Loop;
+import io.clvm.dm.lvm.LvActivation;
 import io.clvm.dm.lvm.LvDevice;
 import io.clvm.dm.lvm.LvmTables;
 import io.clvm.dm.lvm.PvDevices;
@@ -20,6 +23,9 @@ import io.clvm.format.model.VolumeGroup;
 import io.clvm.testing.uml.InGuest;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +115,33 @@ class LinearStripedInGuest {
   @Test
   void stripedLv() throws Exception {
     checkEverySectorLandsWhereTheMetadataSays(vg.requireLv("striped" + GuestDisks.SUFFIX));
+  }
+
+  @Test
+  void activationFollowsTheMetadata() throws Exception {
+    LvActivation act = new LvActivation(disks.dm, disks.dm.nodes());
+    LogicalVolume lv = vg.requireLv("data-span" + GuestDisks.SUFFIX);
+    LvDevice d = act.device(vg, lv, pvs);
+    Path link = Path.of("/dev", vg.name(), lv.name());
+    try {
+      assertEquals(LvActivation.Outcome.CREATED, act.activate(d));
+      assertEquals(d.table().size().bytes(), BlockDevices.sizeBytes(link));
+      assertEquals(LvActivation.Outcome.UNCHANGED, act.activate(d));
+      // lvextend: two more extents on pv2, where extents 5.. are free
+      List<StripedSegment> segs = lv.stripedSegments("test", vg.name());
+      List<io.clvm.format.model.Segment> grown = new java.util.ArrayList<>(segs);
+      grown.add(StripedSegment.linear(9, 2, vg.pvs().get(2).id(), 5));
+      LogicalVolume bigger = lv.withSegments(grown);
+      LvDevice d2 = act.device(vg.withLv(bigger), bigger, pvs);
+      assertEquals(LvActivation.Outcome.RELOADED, act.activate(d2));
+      assertEquals(d2.table().size().bytes(), BlockDevices.sizeBytes(link));
+      assertEquals(Optional.of(d2.table()), act.liveTable(vg.name(), lv.name()));
+      assertTrue(act.deactivate(vg.name(), lv.name()));
+      assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "link removed");
+      assertFalse(Files.exists(GuestDisks.mapper(d.name())), "node removed");
+    } finally {
+      act.deactivate(vg.name(), lv.name());
+    }
   }
 
   private void checkEverySectorLandsWhereTheMetadataSays(LogicalVolume lv) throws Exception {

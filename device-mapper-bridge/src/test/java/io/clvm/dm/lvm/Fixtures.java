@@ -3,21 +3,13 @@ package io.clvm.dm.lvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clvm.dm.DeviceNumber;
-import io.clvm.format.model.LogicalVolume;
 import io.clvm.format.model.LvmUuid;
-import io.clvm.format.model.PhysicalVolume;
-import io.clvm.format.model.Segment;
-import io.clvm.format.model.Stripe;
-import io.clvm.format.model.StripedSegment;
+import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.VolumeGroup;
-import io.clvm.format.text.ConfigParser;
-import io.clvm.format.text.ConfigSection;
-import io.clvm.format.text.ConfigValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,63 +64,9 @@ final class Fixtures {
     return PvDevices.of(map);
   }
 
-  /**
-   * The scenario's VG. Maps the parsed metadata text to the model itself (the fields tables need),
-   * so that this test depends only on metadata-format's text parser and model classes.
-   */
+  /** The scenario's VG, imported by metadata-format from lvm2's {@code vgcfgbackup} file. */
   static VolumeGroup vg(String scenario) throws Exception {
-    String text = new String(read(scenario, "vgcfgbackup.vg"), StandardCharsets.UTF_8);
-    ConfigSection vgs = ConfigParser.parse(text).firstSection().orElseThrow();
-    long extentSize = integer(vgs, "extent_size");
-    List<PhysicalVolume> pvs = new ArrayList<>();
-    Map<String, LvmUuid> pvKeys = new HashMap<>();
-    for (ConfigSection pv : vgs.section("physical_volumes").orElseThrow().sections()) {
-      LvmUuid id = LvmUuid.parse(string(pv, "id"));
-      pvKeys.put(pv.key(), id);
-      pvs.add(
-          PhysicalVolume.of(
-              id,
-              string(pv, "device"),
-              integer(pv, "dev_size"),
-              integer(pv, "pe_start"),
-              integer(pv, "pe_count")));
-    }
-    List<LogicalVolume> lvs = new ArrayList<>();
-    for (ConfigSection lv :
-        vgs.section("logical_volumes").map(ConfigSection::sections).orElse(List.of())) {
-      List<Segment> segments = new ArrayList<>();
-      for (ConfigSection seg : lv.sections()) {
-        List<ConfigValue> areas = ((ConfigValue.Array) seg.value("stripes").orElseThrow()).items();
-        List<Stripe> stripes = new ArrayList<>();
-        for (int i = 0; i < areas.size(); i += 2) {
-          stripes.add(
-              new Stripe(
-                  pvKeys.get(((ConfigValue.Str) areas.get(i)).value()),
-                  ((ConfigValue.Int) areas.get(i + 1)).value()));
-        }
-        long stripeSize = seg.value("stripe_size").isPresent() ? integer(seg, "stripe_size") : 0;
-        segments.add(
-            new StripedSegment(
-                integer(seg, "start_extent"),
-                integer(seg, "extent_count"),
-                stripeSize,
-                stripes,
-                List.of()));
-      }
-      lvs.add(LogicalVolume.create(lv.key(), LvmUuid.parse(string(lv, "id")), 0, null, segments));
-    }
-    return VolumeGroup.builder(vgs.key(), LvmUuid.parse(string(vgs, "id")))
-        .extentSize(extentSize)
-        .pvs(pvs)
-        .lvs(lvs)
-        .build();
-  }
-
-  private static long integer(ConfigSection s, String key) {
-    return ((ConfigValue.Int) s.value(key).orElseThrow()).value();
-  }
-
-  private static String string(ConfigSection s, String key) {
-    return ((ConfigValue.Str) s.value(key).orElseThrow()).value();
+    return MetadataText.parse(new String(read(scenario, "vgcfgbackup.vg"), StandardCharsets.UTF_8))
+        .vg();
   }
 }

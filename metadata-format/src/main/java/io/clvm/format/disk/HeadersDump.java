@@ -97,6 +97,11 @@ public final class HeadersDump {
     boolean wrapped = h.committed().offset() + h.committed().size() > h.size();
     slot(f, 0, start + 40, h.committed(), wrapped ? "commit wrapped" : "commit");
     slot(f, 1, start + 64, h.precommitted(), "precommit");
+    RawLocn pre = h.precommitted();
+    if (pre.offset() != 0 || pre.size() != 0 || pre.checksum() != 0) {
+      // lvm2 (oracle E5) flags a precommit left behind by an interrupted commit.
+      add("CHECK: " + f + ".raw_locn[1] for precommit not empty");
+    }
     RawLocn c = h.committed();
     if (c.ignored() || c.isEmpty()) {
       return;

@@ -78,7 +78,7 @@ public final class DeviceScanner {
       byte[] raw = MetadataBuffer.read(dev, h, slot);
       long at = h.start() + slot.offset();
       int len = textLength(raw);
-      TextInfo info = info(raw, len, dev.name(), at);
+      TextInfo info = info(raw, len, slot.checksum(), dev.name(), at);
       MetadataCopy copy =
           new MetadataCopy(
               dev.name(),
@@ -110,8 +110,10 @@ public final class DeviceScanner {
     return raw.length;
   }
 
-  private TextInfo info(byte[] raw, int len, String device, long at) throws MetadataException {
-    long key = ((long) len << 32) ^ Integer.toUnsignedLong(Arrays.hashCode(raw));
+  /** Parses a text once per distinct content; the verified CRC makes a cheap key. */
+  private TextInfo info(byte[] raw, int len, long crc, String device, long at)
+      throws MetadataException {
+    long key = ((long) len << 32) ^ crc;
     List<Parsed> bucket = parsed.computeIfAbsent(key, k -> new ArrayList<>(1));
     for (Parsed p : bucket) {
       if (Arrays.equals(p.text, 0, p.text.length, raw, 0, len)) {

@@ -225,6 +225,62 @@ final class ConfigLexer {
     pos = p;
   }
 
+  /**
+   * The token as a key. Keys repeat thousands of times in a big VG ({@code id}, {@code status},
+   * ...), so short ones are shared through a small cache instead of allocated per occurrence.
+   */
+  String keyText() {
+    if (type == Type.STRING) {
+      return unescape(start, end);
+    }
+    int len = end - start;
+    if (len > 24) {
+      return text(start, end);
+    }
+    int h = 0;
+    for (int i = start; i < end; i++) {
+      h = 31 * h + buf[i];
+    }
+    int slot = (h ^ (h >>> 16)) & (KEY_CACHE_SIZE - 1);
+    String cached = keyCache[slot];
+    if (cached != null && cached.length() == len && matches(cached, start)) {
+      return cached;
+    }
+    String k = text(start, end);
+    keyCache[slot] = k;
+    return k;
+  }
+
+  private static final int KEY_CACHE_SIZE = 256;
+  private final String[] keyCache = new String[KEY_CACHE_SIZE];
+
+  private boolean matches(String s, int from) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) != buf[from + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The value of an INT token, converted as lvm2 does, without making a string. */
+  long intValue() {
+    int i = start;
+    boolean negative = false;
+    if (buf[i] == '+' || buf[i] == '-') {
+      negative = buf[i] == '-';
+      i++;
+    }
+    if (end - i > 18 || (end - i > 1 && buf[i] == '0')) {
+      return LvmIntegers.parse(text(start, end)); // octal or possibly overflowing: the slow path
+    }
+    long v = 0;
+    for (; i < end; i++) {
+      v = v * 10 + (buf[i] - '0');
+    }
+    return negative ? -v : v;
+  }
+
   /** The token's text, unescaped for double-quoted strings. */
   String tokenText() {
     if (type == Type.STRING) {

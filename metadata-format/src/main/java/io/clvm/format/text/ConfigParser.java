@@ -79,7 +79,7 @@ public final class ConfigParser {
         throw lex.errorHere(
             "expected a key" + (open.isEmpty() ? "" : " or '}'") + ", found " + lex.describe());
       }
-      String key = lex.tokenText();
+      String key = lex.keyText();
       int keyLine = lex.line();
       t = lex.next(false);
       if (t == Type.SECTION_BEGIN) {
@@ -115,7 +115,7 @@ public final class ConfigParser {
   private ConfigValue scalar(String expected) throws TextSyntaxException {
     switch (lex.type()) {
       case INT:
-        return new ConfigValue.Int(LvmIntegers.parse(lex.tokenText()));
+        return new ConfigValue.Int(lex.intValue());
       case FLOAT:
         return new ConfigValue.Real(Double.parseDouble(lex.tokenText()));
       case STRING:
