@@ -284,7 +284,8 @@ class Lvm2OracleTest {
     List<JsonNode> pvs = lvm.report("pvs", "pv", "-o", "pv_name,vg_name,pv_pe_count,pv_mda_count");
     assertEquals(2, pvs.size());
     assertEquals("vgn", pvs.get(0).get("vg_name").asText());
-    assertEquals(List.of("2", "1"), pvs.stream().map(n -> n.get("pv_mda_count").asText()).toList());
+    assertEquals(
+        List.of("1", "2"), pvs.stream().map(n -> n.get("pv_mda_count").asText()).sorted().toList());
     lvm.run("lvcreate", "-an", "-Zn", "-n", "st", "-i", "2", "-I", "64k", "-L", "16M", "vgn")
         .requireOk();
     VgRead r = MetadataStore.read(devs, "vgn");
