@@ -188,7 +188,9 @@ public final class Scan implements AutoCloseable {
   public void refresh() throws EngineException {
     cache.clear();
     try {
-      scans = MetadataStore.scan(devices);
+      scans =
+          DuplicatePvs.resolve(MetadataStore.scan(devices), MultipathComponents.SYSTEM, null)
+              .kept();
     } catch (IOException e) {
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
     }
