@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class Scan implements AutoCloseable {
   private final List<FileDevice> devices;
-  private final List<PvScan> scans;
+  private List<PvScan> scans;
   private final Map<String, VgState> cache = new HashMap<>();
 
   private Scan(List<FileDevice> devices, List<PvScan> scans) {
@@ -39,14 +39,22 @@ public final class Scan implements AutoCloseable {
    */
   public static Scan of(List<String> paths, boolean writable, boolean explicit, Console console)
       throws EngineException {
+    return of(paths, writable, explicit ? paths : List.of(), console);
+  }
+
+  /**
+   * Opens and scans {@code paths}. Devices that cannot be opened are skipped, as lvm2 skips them; a
+   * device that cannot be opened for writing is read only (a write to it then fails). Only devices
+   * in {@code named} (given on the command line) are reported when missing.
+   */
+  public static Scan of(List<String> paths, boolean writable, List<String> named, Console console)
+      throws EngineException {
     List<FileDevice> open = new ArrayList<>();
     try {
       for (String p : paths) {
+        boolean explicit = named.contains(p);
         try {
-          open.add(
-              writable
-                  ? FileDevice.openReadWrite(Path.of(p))
-                  : FileDevice.openReadOnly(Path.of(p)));
+          open.add(openDevice(Path.of(p), writable));
         } catch (NoSuchFileException e) {
           if (explicit) {
             console.warn("Device " + p + " not found.");
@@ -61,6 +69,19 @@ public final class Scan implements AutoCloseable {
     } catch (IOException e) {
       closeAll(open);
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static FileDevice openDevice(Path p, boolean writable) throws IOException {
+    if (!writable) {
+      return FileDevice.openReadOnly(p);
+    }
+    try {
+      return FileDevice.openReadWrite(p);
+    } catch (NoSuchFileException e) {
+      throw e;
+    } catch (IOException e) {
+      return FileDevice.openReadOnly(p);
     }
   }
 
@@ -146,6 +167,21 @@ public final class Scan implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Scans the devices again (after a commit) and forgets every VG read so far. */
+  public void refresh() throws EngineException {
+    cache.clear();
+    try {
+      scans = MetadataStore.scan(devices);
+    } catch (IOException e) {
+      throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Same as {@link #refresh}: a VG changed. */
+  public void forget(String vgName) throws EngineException {
+    refresh();
   }
 
   @Override
