@@ -130,6 +130,11 @@ public final class ClusterNode implements AutoCloseable {
     return options.nodeId();
   }
 
+  /** integ: the Curator client (the engine's backend reads the copies of record with it). */
+  public CuratorFramework client() {
+    return client;
+  }
+
   public ClusterLayout layout() {
     return layout;
   }
