@@ -115,6 +115,22 @@ public final class LvOps {
               req.id(),
               req.creationTime(),
               req.creationHost());
+      long free = st.extents().freeExtents();
+      long wanted =
+          size.toExtents(vg.extentSize(), vg.extentCount(), free, vg.extentCount(), false);
+      if (stripes > 1 && wanted % stripes != 0) {
+        wanted += stripes - wanted % stripes;
+      }
+      if (wanted > free) {
+        throw new EngineException(
+            "Volume group \""
+                + vgName
+                + "\" has insufficient free space ("
+                + free
+                + " extents): "
+                + wanted
+                + " required.");
+      }
       LvOperations.Result r;
       try {
         r = LvOperations.create(vg, req);

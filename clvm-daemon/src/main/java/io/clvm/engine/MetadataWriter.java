@@ -45,7 +45,14 @@ final class MetadataWriter {
    * {@code scan}; returns the VG as written (with its new seqno).
    */
   VolumeGroup commit(Scan scan, VgState old, VolumeGroup vg) throws EngineException {
-    VolumeGroup next = old == null ? vg.withSeqno(1) : vg.withSeqno(old.vg().seqno() + 1);
+    return write(scan, old, old == null ? vg.withSeqno(1) : vg.withSeqno(old.vg().seqno() + 1));
+  }
+
+  /**
+   * Commits {@code next} with the seqno it carries (vgrename and vgcfgrestore choose it: above
+   * every seqno the VG had, never reused).
+   */
+  VolumeGroup write(Scan scan, VgState old, VolumeGroup next) throws EngineException {
     if (old != null) {
       archive(old.metadata());
     }

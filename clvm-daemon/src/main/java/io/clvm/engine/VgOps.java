@@ -401,7 +401,23 @@ public final class VgOps {
                   + ": deactivate it before renaming the VG.");
         }
       }
-      engine.commit(scan, st, st.vg().withName(to));
+      if (!engine.test()) {
+        // The store refuses to write a text of another VG name over an area (a guard against
+        // mixing up VGs); a rename clears the slots first. The old text is archived and stays in
+        // the area's buffer until overwritten, so vgcfgrestore can undo a crash in between.
+        engine.writer().archive(st.metadata());
+        List<DiskDevice> devices = new ArrayList<>();
+        for (PhysicalVolume pv : st.vg().pvs()) {
+          devices.add(st.scan(pv).device());
+        }
+        release(devices);
+        scan.refresh();
+      }
+      if (engine.test()) {
+        console.print("Test mode: Metadata will NOT be updated.");
+      } else {
+        engine.writer().write(scan, null, st.vg().withName(to).withSeqno(st.vg().seqno() + 1));
+      }
       console.print("Volume group \"" + from + "\" successfully renamed to \"" + to + "\"");
       return 0;
     }
@@ -635,9 +651,9 @@ public final class VgOps {
       }
       // lvm2 writes the file's seqno + 1; clvm also stays above what is on disk, because a
       // seqno must never be reused with other text.
-      long seqno = restored.seqno();
+      long seqno = restored.seqno() + 1;
       if (current != null) {
-        seqno = Math.max(seqno, current.vg().seqno());
+        seqno = Math.max(seqno, current.vg().seqno() + 1);
       }
       VolumeGroup next = restored.withSeqno(seqno);
       if (engine.test()) {
@@ -647,8 +663,7 @@ public final class VgOps {
       if (current != null) {
         engine.writer().archive(current.metadata());
       }
-      VgState base = current;
-      engine.writer().commit(scan, base == null ? null : base, next);
+      engine.writer().write(scan, current, next);
       console.print("Restored volume group " + vgName + ".");
       return 0;
     }
