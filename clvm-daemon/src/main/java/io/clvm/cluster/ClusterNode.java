@@ -130,7 +130,7 @@ public final class ClusterNode implements AutoCloseable {
     return options.nodeId();
   }
 
-  /** integ: the Curator client (the engine's backend reads the copies of record with it). */
+  /** The Curator client these services use (owned by the caller). */
   public CuratorFramework client() {
     return client;
   }
