@@ -28,10 +28,19 @@ public final class Scan implements AutoCloseable {
   private List<PvScan> scans;
   private final Map<String, VgState> cache = new HashMap<>();
 
-  private Scan(List<FileDevice> devices, List<PvScan> scans) {
+  private Scan(List<FileDevice> devices, List<PvScan> scans, boolean writable, Console console) {
     this.devices = devices;
-    this.scans = scans;
+    // One PV label on several devices: the paths of a multipath map are dropped for the map; any
+    // other duplicate is reported naming the devices and the PV (see DuplicatePvs).
+    this.duplicates = DuplicatePvs.resolve(scans, MultipathComponents.SYSTEM, console);
+    this.scans = duplicates.kept();
+    this.forWrite = writable;
   }
+
+  /** Duplicate PVs clvm cannot decide on: a VG using one is refused for changes. */
+  private final DuplicatePvs.Result duplicates;
+
+  private final boolean forWrite;
 
   /**
    * Opens and scans {@code paths}; devices that cannot be opened are skipped, as lvm2 skips them,
@@ -65,7 +74,7 @@ public final class Scan implements AutoCloseable {
           }
         }
       }
-      return new Scan(open, MetadataStore.scan(open));
+      return new Scan(open, MetadataStore.scan(open), writable, console);
     } catch (IOException e) {
       closeAll(open);
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
@@ -131,6 +140,12 @@ public final class Scan implements AutoCloseable {
     }
     for (MetadataException p : read.problems()) {
       console.warn(p.getMessage());
+    }
+    if (forWrite) {
+      java.util.Optional<String> refusal = duplicates.refusal(vgName, read.current().pvIds());
+      if (refusal.isPresent()) {
+        throw new EngineException(refusal.get());
+      }
     }
     VgMetadata metadata;
     try {
