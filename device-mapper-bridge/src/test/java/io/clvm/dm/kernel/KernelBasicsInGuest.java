@@ -120,6 +120,41 @@ class KernelBasicsInGuest {
     assertFalse(Files.exists(GuestDisks.mapper(renamed)), "node removed with the device");
   }
 
+  /** Replies bigger than the first 16 KiB buffer: the kernel says "full", the bridge grows it. */
+  @Test
+  void largeRepliesGrowTheBuffer() throws Exception {
+    int devices = 80; // 80 entries of ~270 bytes: about 21 KiB of dm_name_list
+    List<DmName> names = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < devices; i++) {
+        String base = String.format("%03d-", i) + "n".repeat(110);
+        DmName name = GuestDisks.name(base);
+        names.add(name);
+        disks.dm.create(name, Optional.of(DmUuid.of(String.format("%03d-", i) + "u".repeat(120))));
+      }
+      List<DeviceEntry> listed = disks.dm.listDevices();
+      for (DmName name : names) {
+        DeviceEntry e =
+            listed.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+        if (disks.dm.version().atLeast(4, 45)) {
+          assertEquals(
+              name.value().substring(0, 4), e.uuid().orElseThrow().value().substring(0, 4));
+        }
+      }
+      // a 600-line table: ~29 KiB to load, ~24 KiB of dm_target_spec back
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < 600; i++) text.append(i * 8).append(" 8 zero\n");
+      Table big = Table.parse(text.toString());
+      DmName first = names.get(0);
+      disks.dm.loadTable(first, big);
+      disks.dm.resume(first);
+      assertEquals(Optional.of(big), disks.dm.table(first, TableSlot.LIVE));
+      assertEquals(600, disks.dm.status(first).size());
+    } finally {
+      for (DmName name : names) disks.dm.remove(name);
+    }
+  }
+
   @Test
   void cleanupRemovesOnlyTestDevices() throws Exception {
     DmName keep = DmName.of("keep-me-not-a-test-device");

@@ -5,294 +5,443 @@ import io.clvm.format.model.LvmUuid;
 import io.clvm.format.model.Stripe;
 import io.clvm.format.model.StripedSegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Chooses physical extents for new logical extents the way lvm2's allocator does ({@code
- * lib/metadata/lv_manip.c} and {@code pv_map.c}), for striped and linear segments.
+ * A port of lvm2's extent allocator ({@code _allocate} and its helpers in {@code
+ * lib/metadata/lv_manip.c}, lvm2 2.03) for striped and linear segments, so that clvm picks the same
+ * physical extents as lvm2 for the same request. The structure (passes, rounds, flags, the
+ * reservation array) follows lvm2's on purpose: its choices depend on these details.
  *
- * <p>What is reproduced:
+ * <p>In short: the policies are tried in lvm2's order up to the requested one (contiguous, cling,
+ * normal, anywhere). A round offers one area per PV — the smallest area still big enough for the
+ * whole per-stripe need, else the largest — sorts the offers by what they can give (stably, so
+ * equal offers keep PV order) and takes the first {@code k}. Extending prefers the areas right
+ * after the last segment (contiguous), then the PVs of the LV's first segment (lvm2's
+ * maximise_cling checks the segment at logical extent 0), then PVs already used by this request.
  *
- * <ul>
- *   <li>Each PV's free areas are kept largest first (ties in physical order), and a partly used
- *       area goes back behind the areas of equal size, as in lvm2's {@code _insert_area}.
- *   <li>The policies are tried in lvm2's order up to the requested one: <b>contiguous</b> (the
- *       areas right after the previous segment's stripes), <b>cling</b> (the previous segment's
- *       PVs), <b>normal</b> (one area per PV, the largest; once something is allocated, PVs already
- *       used by this request first — lvm2's {@code maximise_cling}), <b>anywhere</b> (any area,
- *       several stripes may share a PV).
- *   <li>Parallel stripes take the {@code k} largest candidate areas, stably sorted so that equal
- *       sizes keep PV order; each round allocates the smallest of them (or what is still needed).
- * </ul>
- *
- * <p>Where this differs from lvm2: {@code cling_by_tags} behaves like {@code cling} (no tag list
- * configuration exists in clvm); for an LV without a previous segment {@code cling} behaves like
- * {@code normal}; lvm2's approximate allocation for {@code %FREE} is done by the size resolution
- * instead ({@link SizeSpec}), not here.
+ * <p>Not ported: mirror logs, RAID metadata and parity areas, parallel areas (clvm allocates none
+ * of these), and {@code cling_by_tags} (no tag list exists; lvm2 skips that pass too when {@code
+ * allocation/cling_tag_list} is unset). Checked extent for extent against lvm2 2.03.16 by {@code
+ * AllocatorOracleTest}.
  */
 final class Allocator {
-  /** One round's result: the same length on each of {@code areas.size()} stripes. */
+  /** One round's result: the same length on each stripe. */
   record Piece(List<Stripe> areas, long length) {}
 
-  private final Map<LvmUuid, List<long[]>> areas = new LinkedHashMap<>();
-  private final List<LvmUuid> pvOrder;
+  private static final int POSITIONAL_FILL = 1;
+  private static final int CONTIGUOUS_TO_LVSEG = 2;
+  private static final int CLING_TO_LVSEG = 4;
+  private static final int CLING_TO_ALLOCED = 8;
+  private static final int CAN_SPLIT = 16;
+  private static final int AREA_COUNT_MATCHES = 32;
+
+  private enum Use {
+    PREFERRED,
+    USE_AREA,
+    NEXT_AREA,
+    NEXT_PV
+  }
+
+  /** An entry of lvm2's {@code alloc_state->areas}: an area and what is reserved of it. */
+  private record Slot(PvMaps.Area area, long used) {}
+
+  private record Alloced(LvmUuid pv, long pe, long len) {}
+
+  private final PvMaps pvms;
+  private final int k;
+  private final StripedSegment prev;
+  private final StripedSegment first;
+  private final List<List<Alloced>> alloced = new ArrayList<>();
+  private final List<Piece> pieces = new ArrayList<>();
+  private Slot[] slots;
+  private int numPositional;
+  private long allocated;
+  private long total;
 
   /**
-   * @param map the VG's current extent map
+   * @param map the VG's extent map
    * @param pvOrder candidate PVs in lvm2's order (command line order, else VG order), already
    *     filtered to allocatable ones
+   * @param stripes number of parallel areas
+   * @param first the LV's first segment, or {@code null} for a new LV
+   * @param prev the LV's last segment, or {@code null} for a new LV
    */
-  Allocator(ExtentMap map, List<LvmUuid> pvOrder) {
-    this.pvOrder = List.copyOf(pvOrder);
-    for (LvmUuid pv : pvOrder) {
-      List<long[]> l = new ArrayList<>();
-      for (PvArea a : map.free(pv)) {
-        insert(l, new long[] {a.start(), a.count()});
-      }
-      areas.put(pv, l);
-    }
-  }
-
-  /** lvm2's {@code _insert_area}: before the first smaller area, i.e. after equal ones. */
-  private static void insert(List<long[]> l, long[] area) {
-    int i = 0;
-    while (i < l.size() && area[1] <= l.get(i)[1]) {
-      i++;
-    }
-    l.add(i, area);
-  }
-
-  private void consume(LvmUuid pv, long[] area, long len) {
-    List<long[]> l = areas.get(pv);
-    l.remove(area);
-    if (area[1] > len) {
-      insert(l, new long[] {area[0] + len, area[1] - len});
-    }
-  }
-
-  private record Candidate(LvmUuid pv, long[] area) {
-    long size() {
-      return area[1];
-    }
-  }
-
-  /**
-   * Allocates {@code perStripe} extents on each of {@code stripes} stripes.
-   *
-   * @param prev the LV's last segment (extension), or {@code null} (new LV)
-   * @return the pieces in allocation order
-   * @throws AllocationException when the policy cannot place everything
-   */
-  List<Piece> allocate(
-      long perStripe, int stripes, AllocationPolicy policy, StripedSegment prev, String lvName) {
-    if (policy == AllocationPolicy.CLING_BY_TAGS) {
-      policy = AllocationPolicy.CLING;
-    }
-    boolean canSplit = policy != AllocationPolicy.CONTIGUOUS;
-    List<Piece> pieces = new ArrayList<>();
-    Set<LvmUuid> usedByRequest = new HashSet<>();
-    long done = 0;
-    for (AllocationPolicy pass : passes(policy, prev != null)) {
-      // lvm2 (maximise_cling): once earlier passes placed something, stay on those PVs first.
-      boolean clingToAllocated = pass == AllocationPolicy.NORMAL && done > 0;
-      while (done < perStripe) {
-        long remaining = perStripe - done;
-        List<Candidate> chosen =
-            candidates(
-                pass, stripes, prev, remaining, canSplit, clingToAllocated ? usedByRequest : null);
-        if (chosen == null) {
-          if (pass == AllocationPolicy.NORMAL && clingToAllocated) {
-            clingToAllocated = false; // nothing on the PVs used so far: try all of them
-            continue;
-          }
-          break;
-        }
-        long len = remaining;
-        for (Candidate c : chosen) {
-          len = Math.min(len, c.size());
-        }
-        List<Stripe> st = new ArrayList<>(stripes);
-        for (Candidate c : chosen) {
-          st.add(new Stripe(c.pv(), c.area()[0]));
-          consume(c.pv(), c.area(), len);
-          usedByRequest.add(c.pv());
-        }
-        pieces.add(new Piece(st, len));
-        done += len;
-        if (pass == AllocationPolicy.CONTIGUOUS || !canSplit) {
-          break;
-        }
-        if (pass == AllocationPolicy.NORMAL) {
-          clingToAllocated = true;
-        }
-      }
-      if (done == perStripe) {
-        return pieces;
-      }
-    }
-    throw new AllocationException(
-        "Insufficient suitable allocatable extents for logical volume "
-            + lvName
-            + ": "
-            + (perStripe - done) * stripes
-            + " more required");
-  }
-
-  /** The passes lvm2 tries for a policy, in order (its loop from contiguous up to the policy). */
-  private static List<AllocationPolicy> passes(AllocationPolicy policy, boolean hasPrev) {
-    return switch (policy) {
-      case CONTIGUOUS -> List.of(AllocationPolicy.CONTIGUOUS);
-      case CLING, CLING_BY_TAGS ->
-          hasPrev
-              ? List.of(AllocationPolicy.CONTIGUOUS, AllocationPolicy.CLING)
-              : List.of(AllocationPolicy.CONTIGUOUS, AllocationPolicy.NORMAL);
-      case ANYWHERE ->
-          List.of(
-              AllocationPolicy.CONTIGUOUS,
-              AllocationPolicy.CLING,
-              AllocationPolicy.NORMAL,
-              AllocationPolicy.ANYWHERE);
-      default ->
-          List.of(AllocationPolicy.CONTIGUOUS, AllocationPolicy.CLING, AllocationPolicy.NORMAL);
-    };
-  }
-
-  /**
-   * The {@code stripes} areas one round of {@code pass} would use, in stripe order, or {@code null}
-   * when the pass finds none.
-   */
-  private List<Candidate> candidates(
-      AllocationPolicy pass,
+  Allocator(
+      ExtentMap map,
+      List<LvmUuid> pvOrder,
       int stripes,
-      StripedSegment prev,
-      long remaining,
-      boolean canSplit,
-      Set<LvmUuid> onlyPvs) {
-    List<Candidate> out = new ArrayList<>();
-    switch (pass) {
-      case CONTIGUOUS -> {
-        if (prev == null) {
-          // No segment to follow: a single area per stripe must hold the whole request.
-          List<Candidate> all = perPvLargest(null);
-          all.removeIf(c -> c.size() < remaining);
-          return take(all, stripes);
-        }
-        if (prev.stripeCount() != stripes) {
-          return null;
-        }
-        for (Stripe s : prev.stripes()) {
-          long want = s.startExtent() + prev.areaLength();
-          Candidate c = null;
-          for (long[] a : areas.getOrDefault(s.pv(), List.of())) {
-            if (a[0] == want) {
-              c = new Candidate(s.pv(), a);
-            }
-          }
-          if (c == null || (!canSplit && c.size() < remaining)) {
-            return null;
-          }
-          out.add(c);
-        }
-        return distinctAreas(out) ? out : null;
-      }
-      case CLING -> {
-        if (prev == null) {
-          return null;
-        }
-        if (prev.stripeCount() == stripes) {
-          for (Stripe s : prev.stripes()) {
-            List<long[]> l = areas.getOrDefault(s.pv(), List.of());
-            long[] best = null;
-            for (long[] a : l) {
-              if (!used(out, a)) {
-                best = a;
-                break;
-              }
-            }
-            if (best == null || (!canSplit && best[1] < remaining)) {
-              return null;
-            }
-            out.add(new Candidate(s.pv(), best));
-          }
-          return out;
-        }
-        Set<LvmUuid> prevPvs = new HashSet<>();
-        prev.stripes().forEach(s -> prevPvs.add(s.pv()));
-        List<Candidate> all = perPvLargest(prevPvs);
-        if (!canSplit) {
-          all.removeIf(c -> c.size() < remaining);
-        }
-        return take(all, stripes);
-      }
-      case NORMAL -> {
-        List<Candidate> all = perPvLargest(onlyPvs);
-        if (!canSplit) {
-          all.removeIf(c -> c.size() < remaining);
-        }
-        return take(all, stripes);
-      }
-      default -> {
-        List<Candidate> all = new ArrayList<>();
-        for (LvmUuid pv : pvOrder) {
-          for (long[] a : areas.get(pv)) {
-            all.add(new Candidate(pv, a));
-          }
-        }
-        if (!canSplit) {
-          all.removeIf(c -> c.size() < remaining);
-        }
-        return take(all, stripes);
-      }
+      StripedSegment first,
+      StripedSegment prev) {
+    this.pvms = new PvMaps(map, pvOrder);
+    this.k = stripes;
+    this.first = first;
+    this.prev = prev;
+    for (int s = 0; s < stripes; s++) {
+      alloced.add(new ArrayList<>());
     }
+    this.slots = new Slot[pvOrder.size() + stripes + (prev == null ? 0 : prev.stripeCount()) + 4];
   }
 
-  private static boolean used(List<Candidate> chosen, long[] a) {
-    for (Candidate c : chosen) {
-      if (c.area() == a) {
-        return true;
+  /**
+   * Allocates {@code extents} logical extents (a multiple of the stripe count).
+   *
+   * @param approximate allocate what can be placed instead of failing (lvm2's approx_alloc, used
+   *     for sizes given in percent)
+   * @return the pieces in allocation order; with {@code approximate} possibly fewer extents
+   * @throws AllocationException when the policy cannot place everything (lvm2's messages)
+   */
+  List<Piece> allocate(long extents, AllocationPolicy policy, String lvName, boolean approximate) {
+    total = extents;
+    boolean canSplit = policy != AllocationPolicy.CONTIGUOUS;
+    AllocationPolicy last =
+        policy == AllocationPolicy.CLING_BY_TAGS ? AllocationPolicy.CLING : policy;
+    AllocationPolicy[] order = {
+      AllocationPolicy.CONTIGUOUS,
+      AllocationPolicy.CLING,
+      AllocationPolicy.NORMAL,
+      AllocationPolicy.ANYWHERE
+    };
+    for (AllocationPolicy pass : order) {
+      if (pass.ordinal() > last.ordinal()) {
+        break;
+      }
+      long old = allocated;
+      if (!approximate && total - allocated > pvms.size()) {
+        throw new AllocationException(
+            "Insufficient free space: "
+                + (total - allocated)
+                + " extents needed, but only "
+                + pvms.size()
+                + " available");
+      }
+      maxParallelSpace(pass, initFlags(pass, canSplit), approximate);
+      if (allocated == total || (!canSplit && allocated != old)) {
+        break;
+      }
+    }
+    if (allocated != total) {
+      String contiguous = canSplit ? "" : "contiguous ";
+      if (!approximate) {
+        throw new AllocationException(
+            "Insufficient suitable "
+                + contiguous
+                + "allocatable extents for logical volume "
+                + lvName
+                + ": "
+                + (total - allocated)
+                + " more required");
+      }
+      if (allocated == 0) {
+        throw new AllocationException(
+            "Insufficient suitable "
+                + contiguous
+                + "allocatable extents found for logical volume "
+                + lvName
+                + ".");
+      }
+    }
+    return pieces;
+  }
+
+  /** {@code _init_alloc_parms}. */
+  private int initFlags(AllocationPolicy pass, boolean canSplit) {
+    int flags = 0;
+    if (prev != null && k == prev.stripeCount()) {
+      flags |= AREA_COUNT_MATCHES;
+      if (pass == AllocationPolicy.CONTIGUOUS) {
+        flags |= CONTIGUOUS_TO_LVSEG | POSITIONAL_FILL;
+      } else if (pass == AllocationPolicy.CLING) {
+        flags |= CLING_TO_LVSEG | POSITIONAL_FILL;
+      }
+    } else if (pass == AllocationPolicy.CLING) {
+      // A cling allocation that follows a successful contiguous one must use the same PVs.
+      flags |= CLING_TO_ALLOCED | POSITIONAL_FILL;
+    }
+    // maximise_cling: once something is allocated, further extents prefer the same PVs.
+    if (pass == AllocationPolicy.NORMAL && allocated != total) {
+      flags |= CLING_TO_ALLOCED;
+    }
+    if (canSplit) {
+      flags |= CAN_SPLIT;
+    }
+    return flags;
+  }
+
+  /** {@code _find_max_parallel_space_for_one_policy}. */
+  private void maxParallelSpace(AllocationPolicy pass, int flags, boolean approximate) {
+    do {
+      long old = allocated;
+      someParallelSpace(pass, flags, total - allocated);
+      if (old == allocated) {
+        if (pass == AllocationPolicy.CLING
+            && (flags & CLING_TO_LVSEG) != 0
+            && (flags & POSITIONAL_FILL) != 0) {
+          flags &= ~POSITIONAL_FILL;
+        } else if (pass == AllocationPolicy.NORMAL && (flags & CLING_TO_ALLOCED) != 0) {
+          flags &= ~CLING_TO_ALLOCED;
+        } else {
+          break;
+        }
+      } else if (pass == AllocationPolicy.NORMAL && (flags & CLING_TO_ALLOCED) == 0) {
+        flags |= CLING_TO_ALLOCED;
+      }
+    } while (pass != AllocationPolicy.CONTIGUOUS
+        && allocated != total
+        && (flags & CAN_SPLIT) != 0
+        && (!approximate || pvms.size() > 0));
+  }
+
+  /** {@code _find_some_parallel_space}: one round. */
+  private void someParallelSpace(AllocationPolicy pass, int flags, long maxToAllocate) {
+    Arrays.fill(slots, null);
+    pvms.resetUnreserved();
+    numPositional = 0;
+    if ((flags & POSITIONAL_FILL) != 0) {
+      if ((flags & (CONTIGUOUS_TO_LVSEG | CLING_TO_LVSEG)) != 0) {
+        numPositional = prev.stripeCount();
+      } else if ((flags & CLING_TO_ALLOCED) != 0) {
+        numPositional = k;
+      }
+    }
+    boolean anywhere = pass == AllocationPolicy.ANYWHERE;
+    int ix = 0;
+    int preferred = 0;
+    int iteration = 0;
+    int lastIx;
+    do {
+      lastIx = ix;
+      for (PvMaps.PvMap m : pvms.maps) {
+        if (m.areas.isEmpty()) {
+          continue;
+        }
+        boolean skip = false;
+        if (!anywhere && iteration > 0) {
+          // On a second pass, avoid PVs already used in an uncommitted area.
+          for (int s = 0; s < k; s++) {
+            if (slots[s] != null && slots[s].area().pv.equals(m.pv)) {
+              skip = true;
+            }
+          }
+        }
+        if (!skip) {
+          boolean alreadyFound = false;
+          PvMaps.Area a = m.first();
+          while (a != null) {
+            Use use = checkArea(pass, flags, a, maxToAllocate, alreadyFound, iteration);
+            if (use == Use.PREFERRED) {
+              preferred++;
+              break;
+            }
+            if (use == Use.NEXT_PV) {
+              break;
+            }
+            if (use == Use.USE_AREA) {
+              // Except with anywhere, a later (smaller but big enough) area replaces the first.
+              if (!alreadyFound || anywhere) {
+                ix++;
+                alreadyFound = true;
+              }
+              int slot = ix + numPositional - 1;
+              long required = requiredExtents(m, a, slot, maxToAllocate, anywhere);
+              reserve(slot, a, required);
+            }
+            a = m.next(a);
+          }
+        }
+        if ((anywhere && ix + numPositional >= k)
+            || (preferred == numPositional && numPositional == k)) {
+          break;
+        }
+      }
+    } while ((anywhere && lastIx != ix && ix < k)
+        || (pass == AllocationPolicy.NORMAL
+            && preferred > 0
+            && preferred < numPositional
+            && (flags & CLING_TO_ALLOCED) != 0
+            && iteration++ == 0));
+
+    if (preferred < numPositional && (flags & CLING_TO_ALLOCED) == 0 && ix == 0) {
+      return;
+    }
+    if (ix + preferred < k) {
+      return;
+    }
+    if (ix > 1) {
+      // qsort by reserved amount, largest first; glibc's qsort is a stable merge sort.
+      Arrays.sort(
+          slots,
+          numPositional,
+          numPositional + ix,
+          Comparator.comparingLong((Slot x) -> x == null ? 0 : x.used()).reversed());
+    }
+    if (preferred > 0 && preferred != numPositional) {
+      // Fill gaps in the preferred areas from the sorted part.
+      for (int s = 0; s < k; s++) {
+        if (slots[s] == null) {
+          slots[s] = slots[numPositional];
+          slots[numPositional++] = null;
+        }
+      }
+    }
+    if (ix + numPositional < k) {
+      return;
+    }
+    allocParallelArea(maxToAllocate);
+  }
+
+  /** {@code _check_pva}. */
+  private Use checkArea(
+      AllocationPolicy pass,
+      int flags,
+      PvMaps.Area a,
+      long stillNeeded,
+      boolean alreadyFound,
+      int iteration) {
+    if (a.unreserved == 0) {
+      return Use.NEXT_AREA;
+    }
+    if (iteration > 0) {
+      for (Slot s : slots) {
+        if (s != null && s.area() == a) {
+          return Use.NEXT_AREA;
+        }
+      }
+    }
+    boolean positional = (flags & POSITIONAL_FILL) != 0;
+    if (iteration == 0
+        && (flags & (CONTIGUOUS_TO_LVSEG | CLING_TO_LVSEG | CLING_TO_ALLOCED)) != 0) {
+      if (((flags & CONTIGUOUS_TO_LVSEG) != 0 || (flags & AREA_COUNT_MATCHES) != 0)
+          && contiguous(a, positional)) {
+        return positional ? Use.PREFERRED : Use.USE_AREA;
+      }
+      if ((flags & CONTIGUOUS_TO_LVSEG) != 0) {
+        return Use.NEXT_AREA;
+      }
+      if (((flags & CLING_TO_LVSEG) != 0 || (flags & AREA_COUNT_MATCHES) != 0)
+          && cling(a, positional)) {
+        return positional ? Use.PREFERRED : Use.USE_AREA;
+      }
+      if ((flags & CLING_TO_ALLOCED) != 0 && clingToAlloced(a, positional)) {
+        return positional ? Use.PREFERRED : Use.USE_AREA;
+      }
+      return Use.NEXT_PV;
+    }
+    // Normal/anywhere: is it big enough on its own?
+    if (a.unreserved * k < stillNeeded
+        && ((flags & CAN_SPLIT) == 0 || (alreadyFound && pass != AllocationPolicy.ANYWHERE))) {
+      return Use.NEXT_PV;
+    }
+    return positional ? Use.PREFERRED : Use.USE_AREA;
+  }
+
+  /** {@code _check_contiguous}: the area starts right after a stripe of the last segment. */
+  private boolean contiguous(PvMaps.Area a, boolean positional) {
+    List<Stripe> st = prev.stripes();
+    for (int s = 0; s < st.size(); s++) {
+      if (positional && slots[s] != null) {
+        continue;
+      }
+      Stripe x = st.get(s);
+      if (!x.pv().equals(a.pv) || x.startExtent() + prev.areaLength() != a.start) {
+        continue;
+      }
+      if (positional && s >= numPositional) {
+        continue;
+      }
+      if (positional) {
+        reserve(s, a, a.count);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * {@code _check_cling} with maximise_cling: the area is on a PV of the LV's segment at logical
+   * extent 0 (lvm2 walks only that segment).
+   */
+  private boolean cling(PvMaps.Area a, boolean positional) {
+    List<Stripe> st = first.stripes();
+    for (int s = 0; s < st.size(); s++) {
+      if (positional && slots[s] != null) {
+        continue;
+      }
+      if (!st.get(s).pv().equals(a.pv)) {
+        continue;
+      }
+      if (positional && s >= numPositional) {
+        continue;
+      }
+      if (positional) {
+        reserve(s, a, a.count);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** {@code _check_cling_to_alloced}: the area is on a PV this request already used. */
+  private boolean clingToAlloced(PvMaps.Area a, boolean positional) {
+    for (int s = 0; s < k; s++) {
+      if (positional && slots[s] != null) {
+        continue;
+      }
+      for (Alloced aa : alloced.get(s)) {
+        if (aa.pv().equals(a.pv)) {
+          if (positional) {
+            reserve(s, a, a.count);
+          }
+          return true;
+        }
       }
     }
     return false;
   }
 
-  private static boolean distinctAreas(List<Candidate> l) {
-    for (int i = 0; i < l.size(); i++) {
-      for (int j = i + 1; j < l.size(); j++) {
-        if (l.get(i).area() == l.get(j).area()) {
-          return false;
-        }
-      }
+  /** {@code _calc_required_extents}: reserves part of the area for this round. */
+  private long requiredExtents(
+      PvMaps.PvMap m, PvMaps.Area a, int slot, long maxToAllocate, boolean anywhere) {
+    long required = maxToAllocate / k;
+    if (anywhere && slot >= k) {
+      required = 0; // lvm2: log_len, which is 0 without a log
     }
-    return true;
+    if (required >= a.unreserved) {
+      required = a.unreserved;
+      a.unreserved = 0;
+    } else {
+      a.unreserved -= required;
+      m.reinsert(a);
+    }
+    return required;
   }
 
-  /** The largest free area of each PV (restricted to {@code only} when given), in PV order. */
-  private List<Candidate> perPvLargest(Set<LvmUuid> only) {
-    List<Candidate> out = new ArrayList<>();
-    for (LvmUuid pv : pvOrder) {
-      if (only != null && !only.contains(pv)) {
-        continue;
-      }
-      List<long[]> l = areas.get(pv);
-      if (!l.isEmpty()) {
-        out.add(new Candidate(pv, l.get(0)));
-      }
+  private void reserve(int slot, PvMaps.Area a, long used) {
+    if (slot >= slots.length) {
+      slots = Arrays.copyOf(slots, slots.length * 2 + slot);
     }
-    return out;
+    slots[slot] = new Slot(a, used);
   }
 
-  /** The {@code k} largest, stable for ties; {@code null} when fewer than {@code k}. */
-  private static List<Candidate> take(List<Candidate> all, int k) {
-    if (all.size() < k) {
-      return null;
+  /** {@code _alloc_parallel_area}: takes the smallest reservation from each of the k areas. */
+  private void allocParallelArea(long maxToAllocate) {
+    long len = maxToAllocate / k;
+    for (int s = 0; s < k; s++) {
+      len = Math.min(len, slots[s].used());
     }
-    List<Candidate> sorted = new ArrayList<>(all);
-    sorted.sort(Comparator.comparingLong(Candidate::size).reversed());
-    return new ArrayList<>(sorted.subList(0, k));
+    if (len <= 0) {
+      return;
+    }
+    List<Stripe> stripes = new ArrayList<>(k);
+    for (int s = 0; s < k; s++) {
+      PvMaps.Area a = slots[s].area();
+      stripes.add(new Stripe(a.pv, a.start));
+      alloced.get(s).add(new Alloced(a.pv, a.start, len));
+      pvms.map(a.pv).consume(a, len);
+    }
+    pieces.add(new Piece(stripes, len));
+    allocated += len * k;
   }
 }

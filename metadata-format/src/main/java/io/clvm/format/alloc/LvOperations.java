@@ -151,17 +151,12 @@ public final class LvOperations {
               + ")");
     }
     long requested = extents(vg, map, r.size(), pvs, false);
-    if (r.size().kind() == SizeSpec.Kind.PERCENT_FREE
-        || r.size().kind() == SizeSpec.Kind.PERCENT_PVS) {
-      // lvm2 allocates "approximately" for %FREE/%PVS: never more than there is.
-      requested -= requested % stripes;
-    }
     if (requested <= 0) {
       bad("Unable to create new logical volume with no extents.");
     }
     long extents = roundUp(requested, stripes);
-    Allocator a = new Allocator(map, pvs);
-    List<Allocator.Piece> pieces = a.allocate(extents / stripes, stripes, policy, null, name);
+    Allocator a = new Allocator(map, pvs, stripes, null, null);
+    List<Allocator.Piece> pieces = a.allocate(extents, policy, name, approximate(r.size()));
     List<Segment> segs = Segments.merge(toSegments(pieces, 0, stripeSize));
     LogicalVolume lv =
         LogicalVolume.create(
@@ -231,9 +226,6 @@ public final class LvOperations {
             : (k == last.stripeCount() && k > 1 ? last.stripeSize() : stripeSize(vg, k, 0));
     long requestedAdd = target - current;
     long add = roundUp(requestedAdd, k);
-    if (size.kind() == SizeSpec.Kind.PERCENT_FREE && add > map.freeExtents()) {
-      add -= k; // approximate allocation: stay within what is free
-    }
     AllocationPolicy pol = effective(policy, lv.allocationPolicy(), vg);
     if (k > 1 && k > cands.size() && pol != AllocationPolicy.ANYWHERE) {
       bad(
@@ -243,10 +235,8 @@ public final class LvOperations {
               + cands.size()
               + ")");
     }
-    Allocator a = new Allocator(map, cands);
-    List<Allocator.Piece> pieces =
-        a.allocate(
-            add / k, k, pol, k == last.stripeCount() ? last : null, vg.name() + "/" + lvName);
+    Allocator a = new Allocator(map, cands, k, segs.get(0), last);
+    List<Allocator.Piece> pieces = a.allocate(add, pol, lvName, approximate(size));
     List<Segment> all = new ArrayList<>(lv.segments());
     all.addAll(toSegments(pieces, current, ss));
     LogicalVolume grown = lv.withSegments(Segments.merge(all));
@@ -286,26 +276,26 @@ public final class LvOperations {
     if (target <= 0) {
       bad("Unable to reduce " + vg.name() + "/" + lvName + " below 1 extent.");
     }
-    List<Segment> kept = new ArrayList<>();
     long requested = target;
+    // lvm2 rounds the cut up to the stripe boundary of the segment it falls into
+    // ("Rounding size (N extents) up to stripe boundary size for segment (M extents)").
+    for (Segment s : lv.segments()) {
+      StripedSegment st = (StripedSegment) s;
+      if (st.startExtent() < target && target < st.endExtent()) {
+        long keep = target - st.startExtent();
+        target = st.startExtent() + roundUp(keep, st.stripeCount());
+      }
+    }
+    if (target >= current) {
+      bad("New size (" + target + " extents) matches existing size (" + current + " extents)");
+    }
+    List<Segment> kept = new ArrayList<>();
     for (Segment s : lv.segments()) {
       if (s.startExtent() >= target) {
         break;
       }
       StripedSegment st = (StripedSegment) s;
-      if (st.endExtent() <= target) {
-        kept.add(st);
-        continue;
-      }
-      long keep = target - st.startExtent();
-      keep -= keep % st.stripeCount();
-      if (keep > 0) {
-        kept.add(st.withExtentCount(keep));
-      }
-      target = st.startExtent() + keep;
-    }
-    if (target <= 0) {
-      bad("Unable to reduce " + vg.name() + "/" + lvName + " below one stripe set.");
+      kept.add(st.endExtent() <= target ? st : st.withExtentCount(target - st.startExtent()));
     }
     LogicalVolume shrunk = lv.withSegments(kept);
     return new Result(
@@ -403,6 +393,11 @@ public final class LvOperations {
       pvsFree += map.freeExtents(pv);
     }
     return size.toExtents(vg.extentSize(), vg.extentCount(), map.freeExtents(), pvsFree, roundUp);
+  }
+
+  private static boolean approximate(SizeSpec s) {
+    // lvm2 sets approx_alloc for every percentage size.
+    return s.kind() != SizeSpec.Kind.BYTES && s.kind() != SizeSpec.Kind.EXTENTS;
   }
 
   private static long roundUp(long n, int k) {

@@ -70,9 +70,6 @@ public final class MetadataCommitter {
     List<Target> targets = new ArrayList<>();
     List<Target> alreadyThere = new ArrayList<>();
     for (PvScan pv : scans) {
-      if (!pv.problems().isEmpty()) {
-        throw pv.problems().get(0);
-      }
       for (AreaScan a : pv.areas()) {
         if (!a.inUse()) {
           continue;
@@ -186,8 +183,12 @@ public final class MetadataCommitter {
   private static void checkPvs(TextInfo info, List<PvScan> scans) throws MetadataException {
     Set<String> seen = new LinkedHashSet<>();
     for (PvScan s : scans) {
-      if (!s.problems().isEmpty()) {
-        throw s.problems().get(0);
+      for (MetadataException p : s.problems()) {
+        // A bad copy of the text is replaced by this commit, as lvm2's next write does; a bad
+        // label or area header means we do not know where it is safe to write.
+        if (!p.structure().equals("metadata text")) {
+          throw p;
+        }
       }
       String id =
           s.pvUuid()

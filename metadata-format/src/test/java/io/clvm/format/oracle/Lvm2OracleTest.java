@@ -189,6 +189,27 @@ class Lvm2OracleTest {
   }
 
   @Test
+  void ignoredAreaAndPvWithoutAreaAfterOurCommit() throws Exception {
+    TestLoopDevice l0 = fixtureLoop("e_pv0");
+    TestLoopDevice l1 = fixtureLoop("e_pv1");
+    TestLoopDevice l2 = fixtureLoop("e_pv2");
+    List<DiskDevice> devs = List.of(open(l0), open(l1), open(l2));
+    String text = MetadataStore.read(devs, "vge").current().textString();
+    MetadataStore.commit(
+        devs, "vge", 4, text.replace("seqno = 3", "seqno = 4").getBytes(StandardCharsets.UTF_8));
+    Lvm2Oracle lvm = oracle(l0, l1, l2);
+    Lvm2Oracle.Result vgck = lvm.run("vgck", "vge");
+    assertTrue(vgck.ok() && vgck.errors().isEmpty(), vgck.toString());
+    List<JsonNode> pvs = lvm.report("pvs", "pv", "-o", "pv_mda_count,pv_mda_used_count");
+    assertEquals(
+        List.of("0/0", "1/0", "1/1"),
+        pvs.stream()
+            .map(n -> n.get("pv_mda_count").asText() + "/" + n.get("pv_mda_used_count").asText())
+            .sorted()
+            .toList());
+  }
+
+  @Test
   void fourKilobyteSectorDevice() throws Exception {
     TestLoopDevice loop = fixtureLoop("f_pv0");
     FileDevice dev = open(loop);

@@ -242,6 +242,42 @@ class MetadataStoreTest {
   }
 
   @Test
+  void aCommitReplacesABadTextCopyButNotABadHeader() throws Exception {
+    List<DiskDevice> devs = devices("b_three_pv_striped_spanning");
+    String text = MetadataStore.read(devs, "vg-b").current().textString();
+    devs.get(1).write(18944 + 100, new byte[] {'#'});
+    VgRead broken = MetadataStore.read(devs, "vg-b");
+    assertEquals(2, broken.copies().size());
+    assertEquals(MetadataException.Kind.BAD_CHECKSUM, broken.problems().get(0).kind());
+    MetadataStore.commit(devs, "vg-b", 9, bytes(text.replace("seqno = 8", "seqno = 9")));
+    VgRead repaired = MetadataStore.read(devs, "vg-b");
+    assertEquals(3, repaired.copies().size());
+    assertTrue(repaired.consistent());
+
+    devs.get(2).write(4096 + 300, new byte[] {1});
+    MetadataException e =
+        assertThrows(
+            MetadataException.class,
+            () ->
+                MetadataStore.commit(
+                    devs, "vg-b", 10, bytes(text.replace("seqno = 8", "seqno = 10"))));
+    assertEquals("mda_header", e.structure());
+    assertEquals(9, MetadataStore.read(devs.subList(0, 2), "vg-b").seqno());
+  }
+
+  @Test
+  void ignoredAreasAreLeftAlone() throws Exception {
+    List<DiskDevice> devs = devices("e_ignored_and_no_mda");
+    MdaHeader before = MdaHeaderCodec.read(devs.get(1), 4096);
+    String text = MetadataStore.read(devs, "vge").current().textString();
+    List<MetadataCopy> w =
+        MetadataStore.commit(devs, "vge", 4, bytes(text.replace("seqno = 3", "seqno = 4")));
+    assertEquals(1, w.size());
+    assertEquals(before, MdaHeaderCodec.read(devs.get(1), 4096));
+    assertTrue(MetadataStore.read(devs, "vge").consistent());
+  }
+
+  @Test
   void sameSeqnoWithOtherTextIsReportedAsMismatch() throws Exception {
     List<DiskDevice> devs = devices("b_three_pv_striped_spanning");
     String text = MetadataStore.read(devs, "vg-b").current().textString();
