@@ -21,12 +21,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's cluster services, wired together: this is what the daemon (and the engine, through it)
  * uses. The Curator client is owned by the caller and must be started.
  */
 public final class ClusterNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
   /** The node-specific settings. */
   public record Options(
       String nodeId,
@@ -117,8 +121,18 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  /** Drops this node's activation of {@code vg/lv}; the caller has removed the table. */
+  public void deactivate(String vgUuid, String lvUuid) throws Exception {
+    activations.deactivate(vgUuid, lvUuid);
+  }
+
   public String nodeId() {
     return options.nodeId();
+  }
+
+  /** The Curator client these services use (owned by the caller). */
+  public CuratorFramework client() {
+    return client;
   }
 
   public ClusterLayout layout() {
@@ -164,7 +178,12 @@ public final class ClusterNode implements AutoCloseable {
     }
     propagator.close();
     fencer.close();
-    registry.close();
+    try {
+      registry.close();
+    } catch (IOException e) {
+      // The ephemeral node goes with the session when the caller closes the client.
+      LOG.debug("deregistering {}: {}", options.nodeId(), e.toString());
+    }
     guard.close();
   }
 }

@@ -21,6 +21,10 @@ public final class TestNodes implements AutoCloseable {
       new CommitSettings(Duration.ofSeconds(20), 3, Duration.ofSeconds(10));
 
   public final ZkTesting zk = new ZkTesting();
+
+  /** Settings for nodes built from now on. */
+  public CommitSettings settings = SETTINGS;
+
   public final InMemoryDisks disks = new InMemoryDisks();
   public final Map<String, FakeTables> tables = new ConcurrentHashMap<>();
 
@@ -45,7 +49,13 @@ public final class TestNodes implements AutoCloseable {
       Duration grace,
       ApplyCallback extra)
       throws Exception {
-    CuratorFramework client = zk.client(connect, session);
+    return node(id, zk.client(connect, session), failPoint, grace, extra);
+  }
+
+  /** A node over an already started client (e.g. one connected through a proxy). */
+  public ClusterNode node(
+      String id, CuratorFramework client, FailPoint failPoint, Duration grace, ApplyCallback extra)
+      throws Exception {
     FakeTables t = tables.computeIfAbsent(id, k -> new FakeTables());
     List<Long> seen = applied.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
     ApplyCallback apply =
@@ -57,7 +67,7 @@ public final class TestNodes implements AutoCloseable {
         new ClusterNode(
             client,
             LAYOUT,
-            new ClusterNode.Options(id, "test", grace, SETTINGS, failPoint),
+            new ClusterNode.Options(id, "test", grace, settings, failPoint),
             disks,
             apply,
             t);

@@ -2,6 +2,7 @@ package io.clvm.dm;
 
 import io.clvm.dm.DeviceMapper.SuspendMode;
 import io.clvm.dm.DeviceMapper.TableSlot;
+import io.clvm.dm.table.ErrorTarget;
 import io.clvm.dm.table.Table;
 import java.io.IOException;
 import java.util.Optional;
@@ -79,6 +80,23 @@ public final class DeviceMapperOperations {
       recover(name, e);
       throw e;
     }
+  }
+
+  /**
+   * Fences a device: replaces its live table with an {@code error} table of the same size, so that
+   * every further I/O fails at once (a node that lost its cluster lock must not write). Suspends
+   * without flush, so I/O queued in the device fails instead of reaching the old table. Returns the
+   * table it replaced, for {@link #reload} when the fence is lifted.
+   */
+  public Table errorOut(DmName name) throws IOException {
+    Table live =
+        dm.table(name, TableSlot.LIVE)
+            .orElseThrow(
+                () ->
+                    new DeviceMapperException(
+                        "error-out", name.value(), Errno.ENXIO, "the device has no live table"));
+    reload(name, Table.single(live.size(), new ErrorTarget()), SuspendMode.NOFLUSH);
+    return live;
   }
 
   /** Removes {@code name} if it exists; true when it did. */

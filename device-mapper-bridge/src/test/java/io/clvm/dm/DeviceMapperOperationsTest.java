@@ -68,6 +68,17 @@ class DeviceMapperOperationsTest {
   }
 
   @Test
+  void errorOutKeepsTheSizeAndReturnsTheOldTable() throws Exception {
+    ops.createActive(NAME, Optional.empty(), BIG);
+    assertEquals(BIG, ops.errorOut(NAME));
+    assertEquals(Optional.of(Table.parse("0 2048 error")), dm.table(NAME, TableSlot.LIVE));
+    ops.reload(NAME, BIG, SuspendMode.FLUSH);
+    assertTrue(ops.hasLiveTable(NAME, BIG));
+    dm.create(DmName.of("empty-clvmtest"), Optional.empty());
+    assertThrows(DeviceMapperException.class, () -> ops.errorOut(DmName.of("empty-clvmtest")));
+  }
+
+  @Test
   void reloadSwapsTheTable() throws Exception {
     ops.createActive(NAME, Optional.empty(), SMALL);
     DeviceInfo after = ops.reload(NAME, BIG, SuspendMode.NOFLUSH);

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -61,7 +60,7 @@ public final class ClusterLocks {
         // released between listing and reading
       }
     }
-    Optional<LockHolder> holder = queue.isEmpty() ? Optional.empty() : Optional.of(queue.get(0));
+    LockHolder holder = queue.isEmpty() ? null : queue.get(0);
     return new LockView(path, holder, queue.isEmpty() ? List.of() : queue.subList(1, queue.size()));
   }
 
@@ -83,7 +82,7 @@ public final class ClusterLocks {
     if (!acquired) {
       String holder;
       try {
-        holder = view(path).holder().map(ClusterLocks::describe).orElse("nobody");
+        holder = view(path).current().map(ClusterLocks::describe).orElse("nobody");
       } catch (Exception e) {
         holder = "unknown (" + e.getMessage() + ")";
       }

@@ -209,6 +209,11 @@ public final class DaemonConfig {
     if (zookeeperAuth().isPresent() && !zookeeperAuth().get().contains(":")) {
       throw new ConfigException("zookeeper.auth must be user:password");
     }
+    if (testingFailAt().isPresent()
+        && java.util.Arrays.stream(io.clvm.cluster.commit.CommitStep.values())
+            .noneMatch(st -> st.name().equals(testingFailAt().get()))) {
+      throw new ConfigException("testing.failAt: no commit step named " + testingFailAt().get());
+    }
     if (!Set.of("throw", "halt").contains(testingFailMode())) {
       throw new ConfigException("testing.failMode must be throw or halt: " + testingFailMode());
     }

@@ -84,10 +84,10 @@ class ClusterLocksTest {
     String path = layout.vgLock("vg1");
     LockHandle held = a.vg("vg1", "lvcreate vg1/x", LONG);
     LockView first = observer.view(path);
-    assertEquals("a", first.holder().orElseThrow().node());
-    assertEquals("lvcreate vg1/x", first.holder().get().command());
-    assertEquals(ProcessHandle.current().pid(), first.holder().get().pid());
-    assertTrue(first.holder().get().since() > 0);
+    assertEquals("a", first.current().orElseThrow().node());
+    assertEquals("lvcreate vg1/x", first.current().get().command());
+    assertEquals(ProcessHandle.current().pid(), first.current().get().pid());
+    assertTrue(first.current().get().since() > 0);
 
     List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Future<?>> waiters = new ArrayList<>();
@@ -123,7 +123,7 @@ class ClusterLocksTest {
       f.get(30, TimeUnit.SECONDS);
     }
     assertEquals(List.of("b", "c", "d"), order);
-    assertTrue(observer.view(path).holder().isEmpty());
+    assertTrue(observer.view(path).current().isEmpty());
   }
 
   @Test

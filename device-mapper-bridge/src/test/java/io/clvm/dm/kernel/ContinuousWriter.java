@@ -110,6 +110,11 @@ final class ContinuousWriter implements AutoCloseable {
     thread.join(Duration.ofMinutes(2).toMillis());
   }
 
+  /** True once a write failed (the writer then stops). */
+  boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
   /** Fails unless every write completed without an error. */
   void assertNoErrors() {
     if (!errors.isEmpty()) {

@@ -24,13 +24,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loop devices on sparse files and the kernel device-mapper, for tests inside the UML guest. Every
- * image is {@code /tmp/<name>-clvmtest.img}, every dm device the tests make ends with {@code
- * -clvmtest}, and {@link #cleanup} removes exactly those (repeating while it makes progress, as
- * stacked devices come off one layer at a time).
+ * image is {@code /run/clvm-test-images/<name>-clvmtest.img}, every dm device the tests make ends
+ * with {@code -clvmtest}, and {@link #cleanup} removes exactly those (repeating while it makes
+ * progress, as stacked devices come off one layer at a time).
  */
 final class GuestDisks implements AutoCloseable {
   static final String SUFFIX = "-clvmtest";
   static final int BLOCK = 4096;
+
+  /** The guest's /run is always its own tmpfs (its /tmp is not when the build runs below /tmp). */
+  static final Path IMAGES = Path.of("/run/clvm-test-images");
 
   /** A loop device and its backing file. */
   record Loop(Path file, Path device, DeviceNumber number, Sectors size) {}
@@ -52,7 +55,8 @@ final class GuestDisks implements AutoCloseable {
 
   /** A zero-filled sparse image of {@code size} attached to a free loop device. */
   Loop loop(String base, Sectors size) throws IOException {
-    Path file = Path.of("/tmp", base + SUFFIX + ".img");
+    Files.createDirectories(IMAGES);
+    Path file = IMAGES.resolve(base + SUFFIX + ".img");
     Files.deleteIfExists(file);
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.setLength(size.bytes());

@@ -97,6 +97,8 @@ class KernelBasicsInGuest {
     assertTrue(after.eventNumber() >= created.eventNumber());
     assertEquals(Optional.of(t2), disks.dm.table(name, TableSlot.LIVE));
     assertEquals(2200L * 512, BlockDevices.sizeBytes(node));
+    assertEquals(t2.toString(), dmsetupTable(name), "dmsetup (libdevmapper) reads the same table");
+    assertEquals(t2, Table.parse(GuestDisks.run("dmsetup", "table", name.value())));
 
     List<DeviceEntry> all = disks.dm.listDevices();
     DeviceEntry entry = all.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
@@ -118,6 +120,15 @@ class KernelBasicsInGuest {
     disks.dm.remove(renamed);
     assertEquals(Optional.empty(), disks.dm.info(renamed));
     assertFalse(Files.exists(GuestDisks.mapper(renamed)), "node removed with the device");
+  }
+
+  /** {@code dmsetup table NAME}, with the trailing blank it prints after parameterless targets. */
+  static String dmsetupTable(DmName name) throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (String line : GuestDisks.run("dmsetup", "table", name.value()).split("\n")) {
+      b.append(line.stripTrailing()).append('\n');
+    }
+    return b.toString();
   }
 
   /** Replies bigger than the first 16 KiB buffer: the kernel says "full", the bridge grows it. */

@@ -152,6 +152,10 @@ class LinearStripedInGuest {
     try {
       Table live = disks.dm.table(name, io.clvm.dm.DeviceMapper.TableSlot.LIVE).orElseThrow();
       assertEquals(dev.table(), live, "the kernel holds the table as loaded");
+      assertEquals(
+          dev.table().toString(),
+          KernelBasicsInGuest.dmsetupTable(name),
+          "dmsetup (libdevmapper) reads the table lvm2 would load");
       long sectors = dev.table().size().count();
       assertEquals(sectors * 512, BlockDevices.sizeBytes(GuestDisks.mapper(name)));
       String tag = lv.name();

@@ -1,15 +1,19 @@
 package io.clvm.dm.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.dm.DeviceMapper.SuspendMode;
+import io.clvm.dm.DeviceMapper.TableSlot;
 import io.clvm.dm.DmName;
 import io.clvm.dm.Sectors;
 import io.clvm.dm.kernel.GuestDisks.Loop;
 import io.clvm.dm.table.Table;
+import io.clvm.testing.Await;
 import io.clvm.testing.uml.InGuest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +57,29 @@ class SuspendResumeInGuest {
       w.awaitMoreWrites(20);
       disks.ops.reload(name, table, SuspendMode.FLUSH);
       w.awaitMoreWrites(blocks + 20);
+      w.close();
+      w.assertNoErrors();
+      w.verify(dev, blocks);
+    }
+    disks.dm.remove(name);
+  }
+
+  @Test
+  void errorOutFencesAWriterAndCanBeLifted() throws Exception {
+    DmName name = GuestDisks.name("vg-fence");
+    Table table = Table.parse("0 2048 linear " + loop.number() + " 2048");
+    disks.ops.createActive(name, Optional.empty(), table);
+    Path dev = GuestDisks.mapper(name);
+    long blocks = table.size().bytes() / ContinuousWriter.BLOCK;
+    try (ContinuousWriter w = new ContinuousWriter(dev, "fenced", blocks, blocks)) {
+      w.awaitMoreWrites(20);
+      assertEquals(table, disks.ops.errorOut(name));
+      assertEquals(Optional.of(Table.parse("0 2048 error")), disks.dm.table(name, TableSlot.LIVE));
+      Await.until("the fenced writer to get an I/O error", Duration.ofMinutes(1), w::hasErrors);
+    }
+    disks.ops.reload(name, table, SuspendMode.FLUSH); // the fence is lifted
+    try (ContinuousWriter w = new ContinuousWriter(dev, "unfenced", blocks, blocks)) {
+      w.awaitMoreWrites(blocks + 5);
       w.close();
       w.assertNoErrors();
       w.verify(dev, blocks);

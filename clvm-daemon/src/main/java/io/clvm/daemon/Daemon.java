@@ -1,0 +1,164 @@
+package io.clvm.daemon;
+
+import io.clvm.cluster.ClusterLayout;
+import io.clvm.cluster.ClusterNode;
+import io.clvm.cluster.EmbeddedZooKeeper;
+import io.clvm.cluster.ZooKeeperClients;
+import io.clvm.cluster.commit.CommitSettings;
+import io.clvm.cluster.commit.CommitStep;
+import io.clvm.cluster.commit.FailPoint;
+import io.clvm.daemon.config.DaemonConfig;
+import io.clvm.daemon.control.ControlServer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running clvmd: (embedded ZooKeeper,) Curator client, cluster services, control socket. Started
+ * in that order and closed in reverse; a failure half way closes what was started.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** Reported in nodes/<id>. */
+  public static final String VERSION = "0.1.0";
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private ClusterNode cluster;
+  private String connectString;
+
+  private Daemon() {}
+
+  /** Starts a daemon with the backend found on the class path (or none). */
+  public static Daemon start(DaemonConfig config) throws Exception {
+    DaemonBackend backend =
+        ServiceLoader.load(DaemonBackend.class).findFirst().orElseGet(NoEngineBackend::new);
+    return start(config, backend);
+  }
+
+  public static Daemon start(DaemonConfig config, DaemonBackend backend) throws Exception {
+    Daemon d = new Daemon();
+    try {
+      d.startAll(config, backend);
+      return d;
+    } catch (Exception e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  private void startAll(DaemonConfig config, DaemonBackend backend) throws Exception {
+    started.push(backend);
+    config.unknownKeys().forEach(k -> LOG.warn("unknown configuration key {} (typo?)", k));
+    if (config.zookeeperConnect().isPresent()) {
+      connectString = config.zookeeperConnect().get();
+    } else {
+      EmbeddedZooKeeper zk =
+          EmbeddedZooKeeper.start(
+              config.embeddedAddress(),
+              config.embeddedPort(),
+              config.embeddedDataDir(),
+              config.embeddedTickTimeMs());
+      started.push(zk);
+      connectString = zk.connectString();
+    }
+    CuratorFramework client =
+        ZooKeeperClients.newClient(
+            connectString,
+            config.zookeeperAuth(),
+            config.sessionTimeout(),
+            config.connectionTimeout());
+    started.push(client);
+    client.start();
+
+    ClusterLayout layout = new ClusterLayout(config.clusterRoot());
+    cluster =
+        new ClusterNode(
+            client,
+            layout,
+            new ClusterNode.Options(
+                config.nodeId(),
+                VERSION,
+                config.fencingGrace(),
+                new CommitSettings(
+                    config.lockTimeout(), config.commitRetries(), config.propagationTimeout()),
+                failPoint(config)),
+            backend.metadataDisks(config),
+            backend.applyCallback(config),
+            backend.localTables(config));
+    started.push(cluster);
+    cluster.start(config.connectionTimeout().plus(config.sessionTimeout()));
+
+    ControlServer control =
+        new ControlServer(
+            new ControlServer.Settings(
+                config.socketPath(),
+                config.socketAllowedUsers(),
+                config.socketMaxRequestBytes(),
+                config.socketReadTimeout(),
+                config.socketMaxClients()),
+            backend.commandExecutor(config, cluster),
+            () -> cluster.status().read());
+    started.push(control);
+    control.start();
+    LOG.info(
+        "clvmd {} node {} up: ZooKeeper {}, cluster root {}, socket {}",
+        VERSION,
+        config.nodeId(),
+        connectString,
+        layout.root(),
+        config.socketPath());
+  }
+
+  private static FailPoint failPoint(DaemonConfig config) {
+    return config
+        .testingFailAt()
+        .map(
+            step -> {
+              LOG.warn("TESTING: commits fail at step {} ({})", step, config.testingFailMode());
+              return FailPoint.at(
+                  CommitStep.valueOf(step), config.testingFailMode().equals("halt"));
+            })
+        .orElse(FailPoint.NONE);
+  }
+
+  public ClusterNode cluster() {
+    return cluster;
+  }
+
+  public String connectString() {
+    return connectString;
+  }
+
+  /** Blocks until {@link #close()} has run (the shutdown hook). */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  public boolean awaitClosed(Duration timeout) throws InterruptedException {
+    return closed.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Graceful shutdown: socket, deregistration, Curator, embedded ZooKeeper, backend. */
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("shutdown: closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+    if (closed.getCount() > 0) {
+      LOG.info("clvmd stopped");
+    }
+    closed.countDown();
+  }
+}
