@@ -154,7 +154,7 @@ public final class CommitProtocol {
   /** integ: rolls the disks forward under a lock the caller holds (readers' repair). */
   public boolean repairUnderLock(LockHandle lock, String vgUuid)
       throws IOException, InterruptedException {
-    Optional<VgStateStore.Versioned> state = zk(() -> store.readState(vgUuid));
+    Optional<VgStateStore.Versioned> state = Zk.io(() -> store.readState(vgUuid));
     return state.isPresent() && rollForward(lock, vgUuid, state.get().state());
   }
 
