@@ -28,6 +28,61 @@ import java.util.Set;
 public final class MetadataImporter {
   static final String STRUCTURE = "metadata text";
 
+  private static final Set<String> VG_KEYS =
+      Set.of(
+          "id",
+          "seqno",
+          "format",
+          "status",
+          "flags",
+          "tags",
+          "system_id",
+          "lock_type",
+          "lock_args",
+          "extent_size",
+          "max_lv",
+          "max_pv",
+          "allocation_policy",
+          "profile",
+          "metadata_copies",
+          "physical_volumes",
+          "logical_volumes");
+
+  private static final Set<String> PV_KEYS =
+      Set.of(
+          "id",
+          "device",
+          "status",
+          "flags",
+          "tags",
+          "dev_size",
+          "pe_start",
+          "pe_count",
+          "ba_start",
+          "ba_size",
+          "device_id_type",
+          "device_id");
+
+  private static final Set<String> LV_KEYS =
+      Set.of(
+          "id",
+          "status",
+          "flags",
+          "tags",
+          "creation_time",
+          "creation_host",
+          "lock_args",
+          "allocation_policy",
+          "profile",
+          "read_ahead",
+          "major",
+          "minor",
+          "segment_count");
+
+  private static final Set<String> STRIPED_KEYS =
+      Set.of(
+          "start_extent", "extent_count", "type", "stripe_count", "stripe_size", "stripes", "tags");
+
   private final String device;
   private final long offset;
 
@@ -150,27 +205,7 @@ public final class MetadataImporter {
       }
     }
     b.lvs(lvs);
-    b.extra(
-        extra(
-            s,
-            Set.of(
-                "id",
-                "seqno",
-                "format",
-                "status",
-                "flags",
-                "tags",
-                "system_id",
-                "lock_type",
-                "lock_args",
-                "extent_size",
-                "max_lv",
-                "max_pv",
-                "allocation_policy",
-                "profile",
-                "metadata_copies",
-                "physical_volumes",
-                "logical_volumes")));
+    b.extra(extra(s, VG_KEYS));
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -194,7 +229,8 @@ public final class MetadataImporter {
     try {
       return new PhysicalVolume(
           id,
-          optString(p, "device", where).orElse(null),
+          // lvm2 writes "[unknown]" for a PV whose device it did not have
+          optString(p, "device", where).filter(d -> !d.equals("[unknown]")).orElse(null),
           flags,
           unknown,
           words(p, "tags", false, where),
@@ -205,21 +241,7 @@ public final class MetadataImporter {
           baSize,
           optString(p, "device_id_type", where).orElse(null),
           optString(p, "device_id", where).orElse(null),
-          extra(
-              p,
-              Set.of(
-                  "id",
-                  "device",
-                  "status",
-                  "flags",
-                  "tags",
-                  "dev_size",
-                  "pe_start",
-                  "pe_count",
-                  "ba_start",
-                  "ba_size",
-                  "device_id_type",
-                  "device_id")));
+          extra(p, PV_KEYS));
     } catch (IllegalArgumentException e) {
       throw error(Kind.BAD_VALUE, where + ": " + e.getMessage());
     }
@@ -293,22 +315,7 @@ public final class MetadataImporter {
           optInt(l, "major", where).orElse(-1L),
           optInt(l, "minor", where).orElse(-1L),
           segs,
-          extraSettings(
-              l,
-              Set.of(
-                  "id",
-                  "status",
-                  "flags",
-                  "tags",
-                  "creation_time",
-                  "creation_host",
-                  "lock_args",
-                  "allocation_policy",
-                  "profile",
-                  "read_ahead",
-                  "major",
-                  "minor",
-                  "segment_count")));
+          extraSettings(l, LV_KEYS));
     } catch (IllegalArgumentException e) {
       throw error(Kind.INCONSISTENT, where + ": " + e.getMessage());
     }
@@ -325,7 +332,7 @@ public final class MetadataImporter {
       throw error(Kind.BAD_VALUE, where + ": bad extent range " + start + "+" + count);
     }
     if (type.equals(StripedSegment.TYPE)) {
-      Optional<StripedSegment> st = striped(s, where, start, count, pvKeys);
+      Optional<StripedSegment> st = striped(s, where, start, count, pvKeys, lvNames);
       if (st.isPresent()) {
         return st.get();
       }
@@ -349,17 +356,14 @@ public final class MetadataImporter {
    * keys): then it is kept opaque like any other type.
    */
   private Optional<StripedSegment> striped(
-      ConfigSection s, String where, long start, long count, Map<String, LvmUuid> pvKeys)
+      ConfigSection s,
+      String where,
+      long start,
+      long count,
+      Map<String, LvmUuid> pvKeys,
+      Set<String> lvNames)
       throws MetadataException {
-    Set<String> known =
-        Set.of(
-            "start_extent",
-            "extent_count",
-            "type",
-            "stripe_count",
-            "stripe_size",
-            "stripes",
-            "tags");
+    Set<String> known = STRIPED_KEYS;
     for (ConfigNode n : s.children()) {
       if (!known.contains(n.key())) {
         return Optional.empty();
@@ -392,6 +396,10 @@ public final class MetadataImporter {
       }
       LvmUuid pv = pvKeys.get(name.value());
       if (pv == null) {
+        if (!lvNames.contains(name.value())) {
+          throw error(
+              Kind.MISSING, where + ": Couldn't find volume '" + name.value() + "' for segment.");
+        }
         return Optional.empty(); // an area on an LV (stacked segment): not modelled
       }
       if (pe.value() < 0) {

@@ -136,7 +136,7 @@ public final class MetadataPrinter {
         f.line("lock_args = " + quote(vg.lockArgs()));
       }
     }
-    f.line("extent_size = " + vg.extentSize(), CFormat.sizeComment(vg.extentSize()));
+    f.line("extent_size = " + vg.extentSize(), size(f, vg.extentSize()));
     f.line("max_lv = " + vg.maxLv());
     f.line("max_pv = " + vg.maxPv());
     if (vg.allocationPolicy() != AllocationPolicy.NORMAL) {
@@ -180,12 +180,12 @@ public final class MetadataPrinter {
       f.line("status = " + status.append(']'));
       f.line("flags = " + flags.append(']'));
       list(f, "tags", pv.tags());
-      f.line("dev_size = " + pv.devSize(), CFormat.sizeComment(pv.devSize()));
+      f.line("dev_size = " + pv.devSize(), size(f, pv.devSize()));
       f.line("pe_start = " + pv.peStart());
-      f.line("pe_count = " + pv.peCount(), CFormat.sizeComment(vg.extentSize() * pv.peCount()));
+      f.line("pe_count = " + pv.peCount(), size(f, vg.extentSize() * pv.peCount()));
       if (pv.baStart() != 0 && pv.baSize() != 0) {
         f.line("ba_start = " + pv.baStart());
-        f.line("ba_size = " + pv.baSize(), CFormat.sizeComment(pv.baSize()));
+        f.line("ba_size = " + pv.baSize(), size(f, pv.baSize()));
       }
       pv.extra().forEach(e -> raw(f, e));
       f.dec();
@@ -240,7 +240,8 @@ public final class MetadataPrinter {
     list(f, "tags", lv.tags());
     if (lv.creationTime() != 0) {
       f.line(
-          "creation_time = " + lv.creationTime(), "# " + CFormat.strftime(lv.creationTime(), zone));
+          "creation_time = " + lv.creationTime(),
+          f.file() ? "# " + CFormat.strftime(lv.creationTime(), zone) : null);
       f.line("creation_host = " + quote(lv.creationHost() == null ? "" : lv.creationHost()));
     }
     if (lv.lockArgs() != null) {
@@ -278,16 +279,14 @@ public final class MetadataPrinter {
     f.line("segment" + n + " {");
     f.inc();
     f.line("start_extent = " + s.startExtent());
-    f.line(
-        "extent_count = " + s.extentCount(),
-        CFormat.sizeComment(s.extentCount() * vg.extentSize()));
+    f.line("extent_count = " + s.extentCount(), size(f, s.extentCount() * vg.extentSize()));
     f.nl();
     f.line("type = " + quote(s.type()));
     if (s instanceof StripedSegment st) {
       list(f, "tags", st.tags());
       f.line("stripe_count = " + st.stripeCount(), st.isLinear() ? "# linear" : null);
       if (!st.isLinear()) {
-        f.line("stripe_size = " + st.stripeSize(), CFormat.sizeComment(st.stripeSize()));
+        f.line("stripe_size = " + st.stripeSize(), size(f, st.stripeSize()));
       }
       f.nl();
       f.line("stripes = [");
@@ -310,6 +309,11 @@ public final class MetadataPrinter {
     }
     f.dec();
     f.line("}");
+  }
+
+  /** A size comment, computed only for the file flavour (the on-disk text has none). */
+  private static String size(TextFormatter f, long sectors) {
+    return f.file() ? CFormat.sizeComment(sectors) : null;
   }
 
   private void raw(TextFormatter f, RawEntry e) {
