@@ -130,6 +130,11 @@ public final class ClusterNode implements AutoCloseable {
     return options.nodeId();
   }
 
+  /** The Curator client these services use (owned by the caller). */
+  public CuratorFramework client() {
+    return client;
+  }
+
   public ClusterLayout layout() {
     return layout;
   }

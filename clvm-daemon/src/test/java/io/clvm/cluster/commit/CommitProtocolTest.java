@@ -231,4 +231,46 @@ class CommitProtocolTest {
     assertTrue(a.guard().awaitGood(ZkTesting.WAIT));
     assertEquals(2, a.protocol().commit(VG, "lvcreate", append("lv after")).seqno());
   }
+
+  @Test
+  void sessionExpiryDuringACommitAbortsItAndFreesTheLock() throws Exception {
+    AtomicBoolean armed = new AtomicBoolean();
+    AtomicReference<ClusterNode> self = new AtomicReference<>();
+    ClusterNode a =
+        node(
+            "a",
+            (step, vg) -> {
+              if (step == CommitStep.PRECOMMIT && armed.compareAndSet(true, false)) {
+                ClusterNode me = self.get();
+                long generation = me.guard().generation();
+                try {
+                  me.client()
+                      .getZookeeperClient()
+                      .getZooKeeper()
+                      .getTestable()
+                      .injectSessionExpiration();
+                } catch (Exception e) {
+                  throw new java.io.IOException(e);
+                }
+                // Curator may reconnect with a new session within milliseconds; the generation
+                // records that the connection was interrupted either way.
+                Await.until(
+                    "expiry noticed", ZkTesting.WAIT, () -> me.guard().generation() > generation);
+              }
+            });
+    self.set(a);
+    ClusterNode b = node("b");
+    b.protocol().create(VG, "vgcreate", append("pv pv1"));
+    armed.set(true);
+    assertThrows(
+        ClusterUnavailableException.class,
+        () -> a.protocol().commit(VG, "lvcreate", append("lv lost")));
+    assertTrue(nodes.disks.writes().stream().noneMatch(w -> w.equals("commit vg1 2")));
+    // The expired session took a's lock node with it: b is not blocked.
+    CommitResult r = b.protocol().commit(VG, "lvcreate", append("lv b"));
+    assertEquals(2, r.seqno());
+    assertTrue(a.guard().awaitGood(ZkTesting.WAIT));
+    assertEquals(3, a.protocol().commit(VG, "lvcreate", append("lv a")).seqno());
+    assertEquals("seqno = 3\npv pv1\nlv b\nlv a\n", nodes.disks.readCommitted(VG).get().text());
+  }
 }
