@@ -41,10 +41,12 @@ final class Converters {
         case "y":
         case "Y":
         case "yes":
+        case "true": // picocli hands a clustered boolean option ("-Zy") over as true/false
           return true;
         case "n":
         case "N":
         case "no":
+        case "false":
           return false;
         default:
           throw new TypeConversionException("");

@@ -2,6 +2,7 @@ package io.clvm.cli;
 
 import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
+import io.clvm.engine.LvOps;
 import io.clvm.engine.units.ExtentsArg;
 import io.clvm.engine.units.SizeArg;
 import java.util.ArrayList;
@@ -79,6 +80,7 @@ final class LvCommands {
     @Option(
         names = {"-Z", "--zero"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Zero the first 4 KiB of the new LV.")
     Boolean zero;
@@ -86,6 +88,7 @@ final class LvCommands {
     @Option(
         names = {"-W", "--wipesignatures"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Wipe signatures on the new LV.")
     Boolean wipe;
@@ -96,6 +99,7 @@ final class LvCommands {
     @Option(
         names = {"-C", "--contiguous"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Contiguous allocation.")
     Boolean contiguous;
@@ -124,7 +128,23 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new LvOps(engine)
+          .create(
+              new LvOps.Create(
+                  vg,
+                  lvName,
+                  amount.size,
+                  amount.extents,
+                  allocation.stripes,
+                  allocation.stripeSize,
+                  type,
+                  activate,
+                  zero,
+                  addTags,
+                  allocation.alloc,
+                  contiguous,
+                  permission,
+                  pvs));
     }
   }
 
@@ -155,9 +175,23 @@ final class LvCommands {
       super(s);
     }
 
+    abstract LvOps.ResizeKind kind();
+
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new LvOps(engine)
+          .resize(
+              new LvOps.Resize(
+                  kind(),
+                  lv,
+                  amount.size,
+                  amount.extents,
+                  allocation.stripes,
+                  allocation.stripeSize,
+                  allocation.alloc,
+                  resizeFs,
+                  pvs,
+                  common.forceCount() > 0 || common.yes));
     }
   }
 
@@ -166,6 +200,11 @@ final class LvCommands {
     LvExtend(Session s) {
       super(s);
     }
+
+    @Override
+    LvOps.ResizeKind kind() {
+      return LvOps.ResizeKind.EXTEND;
+    }
   }
 
   @Command(name = "lvreduce", description = "Reduce the size of a logical volume.")
@@ -173,12 +212,22 @@ final class LvCommands {
     LvReduce(Session s) {
       super(s);
     }
+
+    @Override
+    LvOps.ResizeKind kind() {
+      return LvOps.ResizeKind.REDUCE;
+    }
   }
 
   @Command(name = "lvresize", description = "Resize a logical volume.")
   static final class LvResize extends Resize {
     LvResize(Session s) {
       super(s);
+    }
+
+    @Override
+    LvOps.ResizeKind kind() {
+      return LvOps.ResizeKind.RESIZE;
     }
   }
 
@@ -193,7 +242,7 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new LvOps(engine).remove(lvs, common.forceCount() > 0 || common.yes);
     }
   }
 
@@ -208,7 +257,7 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new LvOps(engine).rename(args);
     }
   }
 
@@ -250,7 +299,8 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new LvOps(engine)
+          .change(new LvOps.Change(lvs, activate, addTags, delTags, refresh, permission, alloc));
     }
   }
 

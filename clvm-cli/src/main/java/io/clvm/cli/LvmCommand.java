@@ -44,7 +44,8 @@ abstract class LvmCommand implements Callable<Integer> {
     if (devices.isEmpty()) {
       devices.addAll(config.devices());
     }
-    Engine engine = new Engine(config, session, devices);
+    Engine engine =
+        new Engine(config, session, devices).withCommandLine(commandLine()).withTest(common.test);
     try {
       return run(engine);
     } catch (EngineException e) {
@@ -72,6 +73,17 @@ abstract class LvmCommand implements Callable<Integer> {
     session.error(
         spec.name() + ": forwarding commands to clvmd is not implemented yet in this build.");
     return EngineException.FAILED;
+  }
+
+  /** The command line as lvm2 records it in the metadata's description. */
+  private String commandLine() {
+    StringBuilder b = new StringBuilder(spec.name());
+    if (spec.commandLine() != null && spec.commandLine().getParseResult() != null) {
+      for (String a : spec.commandLine().getParseResult().originalArgs()) {
+        b.append(' ').append(a);
+      }
+    }
+    return b.toString();
   }
 
   /** The command's name as the user typed it (lvs, lvcreate...). */

@@ -132,6 +132,9 @@ public final class Main {
   private static int invalidCommandLine(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
+    if (System.getenv("CLVM_DEBUG") != null) {
+      ex.printStackTrace(err);
+    }
     String name = cl.getCommandName();
     if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);

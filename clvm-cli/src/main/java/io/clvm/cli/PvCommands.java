@@ -2,6 +2,7 @@ package io.clvm.cli;
 
 import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
+import io.clvm.engine.PvOps;
 import io.clvm.engine.units.SizeArg;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ final class PvCommands {
     @Option(
         names = "--metadataignore",
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Ignore the PV's metadata areas.")
     Boolean metadataIgnore;
@@ -60,9 +62,15 @@ final class PvCommands {
     @Option(
         names = {"-Z", "--zero"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Wipe the first sectors.")
     Boolean zero;
+
+    PvOps.Format toFormat(String uuid) {
+      return new PvOps.Format(
+          metadataSize, metadataCopies, dataAlignment, metadataIgnore, bootloaderAreaSize, uuid);
+    }
   }
 
   @Command(name = "pvcreate", description = "Initialize physical volume(s) for use by LVM.")
@@ -97,7 +105,10 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      if (restoreFile != null) {
+        return engine.notImplemented("pvcreate --restorefile");
+      }
+      return new PvOps(engine).create(pvs, format.toFormat(uuid), common.forceCount());
     }
   }
 
@@ -112,7 +123,7 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new PvOps(engine).remove(pvs, common.forceCount());
     }
   }
 
@@ -134,7 +145,7 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new PvOps(engine).resize(pvs, size);
     }
   }
 
@@ -149,6 +160,7 @@ final class PvCommands {
     @Option(
         names = {"-x", "--allocatable"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Allow or forbid allocation on the PV.")
     Boolean allocatable;
@@ -156,6 +168,7 @@ final class PvCommands {
     @Option(
         names = "--metadataignore",
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Ignore the PV's metadata areas.")
     Boolean metadataIgnore;
@@ -179,7 +192,8 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new PvOps(engine)
+          .change(new PvOps.Change(pvs, all, allocatable, addTags, delTags, metadataIgnore, uuid));
     }
   }
 

@@ -2,6 +2,7 @@ package io.clvm.cli;
 
 import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
+import io.clvm.engine.VgOps;
 import io.clvm.engine.units.SizeArg;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ final class VgCommands {
     @Option(
         names = {"-c", "--clustered"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Create a clustered VG (same as --shared).")
     Boolean clustered;
@@ -76,7 +78,18 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine)
+          .create(
+              new VgOps.Create(
+                  vg,
+                  pvs,
+                  extentSize,
+                  addTags,
+                  alloc,
+                  shared || Boolean.TRUE.equals(clustered),
+                  maxLv,
+                  maxPv,
+                  format.toFormat(null)));
     }
   }
 
@@ -96,7 +109,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).extend(vg, pvs, format.toFormat(null));
     }
   }
 
@@ -122,7 +135,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).reduce(vg, pvs, all, removeMissing, common.forceCount() > 0);
     }
   }
 
@@ -137,7 +150,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).remove(vgs, common.forceCount() > 0 || common.yes);
     }
   }
 
@@ -155,7 +168,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).rename(vg, newName);
     }
   }
 
@@ -182,6 +195,7 @@ final class VgCommands {
     @Option(
         names = {"-x", "--resizeable"},
         paramLabel = "y|n",
+        arity = "1",
         converter = Converters.YesNo.class,
         description = "Allow or forbid adding and removing PVs.")
     Boolean resizeable;
@@ -201,7 +215,8 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine)
+          .change(new VgOps.Change(vgs, activate, addTags, delTags, alloc, resizeable, refresh));
     }
   }
 
@@ -219,7 +234,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).check(vgs, updateMetadata);
     }
   }
 
@@ -240,7 +255,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).backup(vgs, file);
     }
   }
 
@@ -263,7 +278,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new VgOps(engine).restore(vg, file, list);
     }
   }
 

@@ -13,6 +13,9 @@ public class Engine {
   private final EngineConfig config;
   private final Console console;
   private final List<String> devices;
+  private String commandLine = "clvm";
+  private Activator activator = new Activator(Activator.KERNEL);
+  private boolean test;
 
   /**
    * @param config the configuration
@@ -23,6 +26,96 @@ public class Engine {
     this.config = config;
     this.console = console;
     this.devices = List.copyOf(devices);
+  }
+
+  /** The command line, recorded in the metadata's description as lvm2 records it. */
+  public Engine withCommandLine(String line) {
+    this.commandLine = line;
+    return this;
+  }
+
+  /** Another way to reach device-mapper (tests: the in-memory one). */
+  public Engine withDeviceMapper(Activator.Opener opener) {
+    this.activator = new Activator(opener);
+    return this;
+  }
+
+  /** {@code -t/--test}: everything is checked, nothing is written. */
+  public Engine withTest(boolean t) {
+    this.test = t;
+    return this;
+  }
+
+  boolean test() {
+    return test;
+  }
+
+  String commandLine() {
+    return commandLine;
+  }
+
+  Activator activator() {
+    return activator;
+  }
+
+  MetadataWriter writer() {
+    return new MetadataWriter(config, console, commandLine);
+  }
+
+  /** The VG write lock (global.lock_dir/V_vg). */
+  VgLock lockVg(String vg) throws EngineException {
+    return VgLock.vg(config.lockDir(), vg);
+  }
+
+  /** The orphan PV lock (global.lock_dir/P_orphans). */
+  VgLock lockOrphans() throws EngineException {
+    return VgLock.orphans(config.lockDir());
+  }
+
+  /**
+   * Reads {@code vgName} for a change: refuses VGs this host must not write (another host's system
+   * ID, a cluster lock type, missing PVs), as lvm2 refuses them.
+   */
+  VgState readForWrite(Scan scan, String vgName) throws EngineException {
+    VgState st = scan.read(vgName, console);
+    io.clvm.format.model.VolumeGroup vg = st.vg();
+    if (vg.systemId() != null && !vg.systemId().isEmpty()) {
+      throw new EngineException(
+          "Cannot access VG "
+              + vgName
+              + " with system ID "
+              + vg.systemId()
+              + " with unknown local system ID.");
+    }
+    if (vg.lockType() != null && !vg.lockType().isEmpty() && !vg.lockType().equals("none")) {
+      throw new EngineException(
+          "Cannot change VG "
+              + vgName
+              + " with lock type "
+              + vg.lockType()
+              + " in local mode: it is managed by a cluster. Run 'clvm enable-cluster' and"
+              + " clvmd to change it.");
+    }
+    if (!st.read().missingPvIds().isEmpty()) {
+      throw new EngineException(
+          "Cannot change VG "
+              + vgName
+              + " while PVs are missing.\n"
+              + "See vgreduce --removemissing and vgextend --restoremissing.");
+    }
+    return st;
+  }
+
+  /** Commits {@code next} as the new version of {@code old} (unless in test mode). */
+  io.clvm.format.model.VolumeGroup commit(
+      Scan scan, VgState old, io.clvm.format.model.VolumeGroup next) throws EngineException {
+    if (test) {
+      console.print("Test mode: Metadata will NOT be updated.");
+      return next;
+    }
+    io.clvm.format.model.VolumeGroup written = writer().commit(scan, old, next);
+    scan.refresh();
+    return written;
   }
 
   public EngineConfig config() {
@@ -53,7 +146,18 @@ public class Engine {
 
   /** Scans the candidate devices. */
   Scan scan(boolean writable) throws EngineException {
-    return Scan.of(Devices.candidates(devices), writable, !devices.isEmpty(), console);
+    return Scan.of(Devices.candidates(devices), writable, devices, console);
+  }
+
+  /**
+   * Scans the candidate devices plus {@code named} ones (pvcreate's, vgcreate's arguments: a
+   * regular file is a device when named).
+   */
+  Scan scan(boolean writable, List<String> named) throws EngineException {
+    java.util.LinkedHashSet<String> all =
+        new java.util.LinkedHashSet<>(Devices.candidates(devices));
+    all.addAll(named);
+    return Scan.of(new java.util.ArrayList<>(all), writable, named, console);
   }
 
   /** Fails an operation clvm does not have yet, plainly. */

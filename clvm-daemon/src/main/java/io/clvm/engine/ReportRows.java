@@ -37,7 +37,7 @@ final class ReportRows {
     boolean failed = false;
     List<String> wanted = names.isEmpty() ? scan.vgNames() : dedup(names);
     for (String name : wanted) {
-      VgState st = readOrReport(scan, Names.vgOf(name), console);
+      VgState st = readOrReport(scan, Args.vgOf(name), console);
       if (st == null) {
         failed = true;
         continue;
@@ -55,8 +55,8 @@ final class ReportRows {
       scan.vgNames().forEach(v -> wanted.put(v, null));
     } else {
       for (String n : names) {
-        String vg = Names.vgOf(n);
-        String lv = Names.lvOf(n);
+        String vg = Args.vgOf(n);
+        String lv = Args.lvOf(n);
         if (lv == null) {
           wanted.put(vg, null);
         } else if (!wanted.containsKey(vg) || wanted.get(vg) != null) {

@@ -25,13 +25,22 @@ import java.util.Set;
  */
 public final class Scan implements AutoCloseable {
   private final List<FileDevice> devices;
-  private final List<PvScan> scans;
+  private List<PvScan> scans;
   private final Map<String, VgState> cache = new HashMap<>();
 
-  private Scan(List<FileDevice> devices, List<PvScan> scans) {
+  private Scan(List<FileDevice> devices, List<PvScan> scans, boolean writable, Console console) {
     this.devices = devices;
-    this.scans = scans;
+    // One PV label on several devices: the paths of a multipath map are dropped for the map; any
+    // other duplicate is reported naming the devices and the PV (see DuplicatePvs).
+    this.duplicates = DuplicatePvs.resolve(scans, MultipathComponents.SYSTEM, console);
+    this.scans = duplicates.kept();
+    this.forWrite = writable;
   }
+
+  /** Duplicate PVs clvm cannot decide on: a VG using one is refused for changes. */
+  private final DuplicatePvs.Result duplicates;
+
+  private final boolean forWrite;
 
   /**
    * Opens and scans {@code paths}; devices that cannot be opened are skipped, as lvm2 skips them,
@@ -39,14 +48,22 @@ public final class Scan implements AutoCloseable {
    */
   public static Scan of(List<String> paths, boolean writable, boolean explicit, Console console)
       throws EngineException {
+    return of(paths, writable, explicit ? paths : List.of(), console);
+  }
+
+  /**
+   * Opens and scans {@code paths}. Devices that cannot be opened are skipped, as lvm2 skips them; a
+   * device that cannot be opened for writing is read only (a write to it then fails). Only devices
+   * in {@code named} (given on the command line) are reported when missing.
+   */
+  public static Scan of(List<String> paths, boolean writable, List<String> named, Console console)
+      throws EngineException {
     List<FileDevice> open = new ArrayList<>();
     try {
       for (String p : paths) {
+        boolean explicit = named.contains(p);
         try {
-          open.add(
-              writable
-                  ? FileDevice.openReadWrite(Path.of(p))
-                  : FileDevice.openReadOnly(Path.of(p)));
+          open.add(openDevice(Path.of(p), writable));
         } catch (NoSuchFileException e) {
           if (explicit) {
             console.warn("Device " + p + " not found.");
@@ -57,10 +74,23 @@ public final class Scan implements AutoCloseable {
           }
         }
       }
-      return new Scan(open, MetadataStore.scan(open));
+      return new Scan(open, MetadataStore.scan(open), writable, console);
     } catch (IOException e) {
       closeAll(open);
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static FileDevice openDevice(Path p, boolean writable) throws IOException {
+    if (!writable) {
+      return FileDevice.openReadOnly(p);
+    }
+    try {
+      return FileDevice.openReadWrite(p);
+    } catch (NoSuchFileException e) {
+      throw e;
+    } catch (IOException e) {
+      return FileDevice.openReadOnly(p);
     }
   }
 
@@ -111,6 +141,12 @@ public final class Scan implements AutoCloseable {
     for (MetadataException p : read.problems()) {
       console.warn(p.getMessage());
     }
+    if (forWrite) {
+      java.util.Optional<String> refusal = duplicates.refusal(vgName, read.current().pvIds());
+      if (refusal.isPresent()) {
+        throw new EngineException(refusal.get());
+      }
+    }
     VgMetadata metadata;
     try {
       byte[] text = read.text();
@@ -146,6 +182,21 @@ public final class Scan implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Scans the devices again (after a commit) and forgets every VG read so far. */
+  public void refresh() throws EngineException {
+    cache.clear();
+    try {
+      scans = MetadataStore.scan(devices);
+    } catch (IOException e) {
+      throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Same as {@link #refresh}: a VG changed. */
+  public void forget(String vgName) throws EngineException {
+    refresh();
   }
 
   @Override

@@ -181,7 +181,7 @@ public final class LvOperations {
   /**
    * lvextend.
    *
-   * @param size absolute, or relative with {@code +}; an unsigned {@code %FREE} counts as {@code +}
+   * @param size absolute, or relative with {@code +}
    * @param stripes {@code -i}, or 0 to use the last segment's
    * @param stripeSize {@code -I} in sectors, or 0 to use the last segment's (or the default)
    * @param pvs PVs to allocate from; empty = all
@@ -205,7 +205,8 @@ public final class LvOperations {
     if (size.sign() < 0) {
       bad("Negative size given to lvextend; use lvreduce.");
     }
-    boolean relative = size.sign() > 0 || size.kind() == SizeSpec.Kind.PERCENT_FREE;
+    // As in lvm2, an unsigned size is the new total, percentages included ("-l 50%FREE").
+    boolean relative = size.sign() > 0;
     long amount = extents(vg, map, size, cands, true);
     target = relative ? current + amount : amount;
     if (target == current) {
@@ -263,7 +264,8 @@ public final class LvOperations {
       bad("Positive size given to lvreduce; use lvextend.");
     }
     ExtentMap map = ExtentMap.of(vg);
-    long amount = extents(vg, map, size, List.of(), false);
+    // lvm2 rounds percentages up unless the size is "-": percent_of_extents(.., sign != MINUS)
+    long amount = extents(vg, map, size, List.of(), size.sign() >= 0);
     long target = size.sign() < 0 ? current - amount : amount;
     if (target >= current) {
       bad(

@@ -49,6 +49,11 @@ class AllocatorOracleTest {
             "lvextend -l +100%FREE vgo-clvmtest/g",
             "lvcreate -an -Zn -n h -L 4M vgo-clvmtest",
             "lvrename vgo-clvmtest g gg",
+            "lvremove -f vgo-clvmtest/gg",
+            "lvextend -l 40%FREE vgo-clvmtest/h",
+            "lvextend -l 60%FREE vgo-clvmtest/h",
+            "lvextend -l 100%VG vgo-clvmtest/h",
+            "lvreduce -f -l 10%VG vgo-clvmtest/h",
             "lvremove -f vgo-clvmtest/b");
     compare(script, new int[] {64, 48, 80});
   }

@@ -5,8 +5,8 @@ package io.clvm.engine;
  * /dev/vg/lv} or {@code /dev/mapper/vg-lv} is not accepted (lvm2 accepts it only for some
  * commands).
  */
-public final class Names {
-  private Names() {}
+public final class Args {
+  private Args() {}
 
   /** The VG part of {@code arg}. */
   public static String vgOf(String arg) {

@@ -1,0 +1,110 @@
+package io.clvm.engine;
+
+import io.clvm.dm.DeviceMapper;
+import io.clvm.dm.DeviceMapperOperations;
+import io.clvm.dm.DeviceNumber;
+import io.clvm.dm.KernelDeviceMapper;
+import io.clvm.dm.lvm.LvDevice;
+import io.clvm.dm.lvm.LvmTables;
+import io.clvm.dm.lvm.PvDevices;
+import io.clvm.format.model.LogicalVolume;
+import io.clvm.format.model.LvmUuid;
+import io.clvm.format.model.PhysicalVolume;
+import io.clvm.format.model.VolumeGroup;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Activation in local mode: LV tables loaded into this host's device-mapper through the bridge. The
+ * kernel is opened only when a command activates something, and a kernel without device-mapper is
+ * reported plainly before any metadata is changed.
+ */
+public final class Activator {
+  /** Opens the device-mapper; tests give an in-memory one. */
+  public interface Opener {
+    DeviceMapper open() throws IOException;
+  }
+
+  static final Opener KERNEL = KernelDeviceMapper::open;
+
+  private final Opener opener;
+  private DeviceMapper dm;
+
+  Activator(Opener opener) {
+    this.opener = opener;
+  }
+
+  /**
+   * Checks that activation is possible, before the metadata is touched.
+   *
+   * @throws EngineException "the kernel has no device-mapper" and what to do
+   */
+  DeviceMapper require(String what) throws EngineException {
+    if (dm == null) {
+      try {
+        dm = opener.open();
+      } catch (IOException | RuntimeException | LinkageError e) {
+        throw new EngineException(
+            "Cannot activate "
+                + what
+                + ": this kernel has no usable device-mapper ("
+                + e.getMessage()
+                + "). Nothing was changed; use -an to work on the metadata only.");
+      }
+    }
+    return dm;
+  }
+
+  /** The block device of every PV of {@code st}, for the tables. */
+  static PvDevices pvDevices(VgState st) throws EngineException {
+    Map<LvmUuid, DeviceNumber> map = new HashMap<>();
+    for (PhysicalVolume pv : st.vg().pvs()) {
+      String dev = st.deviceName(pv);
+      long[] mm = Devices.majorMinor(dev);
+      if (mm != null) {
+        map.put(pv.id(), new DeviceNumber((int) mm[0], (int) mm[1]));
+      }
+    }
+    return PvDevices.of(map);
+  }
+
+  /** Creates (or reloads, when it exists) the device of {@code lv}. */
+  void activate(VolumeGroup vg, LogicalVolume lv, PvDevices pvs) throws EngineException {
+    DeviceMapper d = require(vg.name() + "/" + lv.name());
+    LvDevice dev = LvmTables.device(vg, lv, pvs);
+    DeviceMapperOperations ops = new DeviceMapperOperations(d);
+    try {
+      if (d.info(dev.name()).isPresent()) {
+        ops.reload(dev.name(), dev.table(), DeviceMapper.SuspendMode.FLUSH);
+      } else {
+        ops.createActive(dev.name(), java.util.Optional.of(dev.uuid()), dev.table());
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new EngineException(
+          "Failed to activate " + vg.name() + "/" + lv.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes the device of {@code lv}, if present. */
+  void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
+    DeviceMapper d = require(vg.name() + "/" + lv.name());
+    try {
+      new DeviceMapperOperations(d).removeIfPresent(LvmTables.dmName(vg.name(), lv.name()));
+    } catch (IOException | RuntimeException e) {
+      throw new EngineException(
+          "Failed to deactivate " + vg.name() + "/" + lv.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** True when {@code lv} has a device here; false when unknown (no device-mapper). */
+  boolean isActive(VolumeGroup vg, LogicalVolume lv) {
+    try {
+      DeviceMapper d = dm != null ? dm : opener.open();
+      dm = d;
+      return d.info(LvmTables.dmName(vg.name(), lv.name())).isPresent();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+}

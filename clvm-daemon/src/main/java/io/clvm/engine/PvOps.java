@@ -1,0 +1,361 @@
+package io.clvm.engine;
+
+import io.clvm.engine.units.SizeArg;
+import io.clvm.format.alloc.AllocationException;
+import io.clvm.format.alloc.PvResize;
+import io.clvm.format.disk.DiskDevice;
+import io.clvm.format.disk.DiskLocn;
+import io.clvm.format.disk.Label;
+import io.clvm.format.disk.PvFormatOptions;
+import io.clvm.format.disk.PvFormatter;
+import io.clvm.format.model.LvmUuid;
+import io.clvm.format.model.Names;
+import io.clvm.format.model.PhysicalVolume;
+import io.clvm.format.model.PvFlag;
+import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.store.PvScan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** pvcreate, pvremove, pvchange, pvresize. */
+public final class PvOps {
+  private final Engine engine;
+  private final Console console;
+
+  public PvOps(Engine engine) {
+    this.engine = engine;
+    this.console = engine.console();
+  }
+
+  /** pvcreate's (and vgcreate's, vgextend's) formatting options. */
+  public record Format(
+      SizeArg metadataSize,
+      Integer metadataCopies,
+      SizeArg dataAlignment,
+      Boolean metadataIgnore,
+      SizeArg bootloaderAreaSize,
+      String uuid) {
+    /** lvm2's defaults. */
+    public static Format defaults() {
+      return new Format(null, null, null, null, null, null);
+    }
+
+    PvFormatOptions options() throws EngineException {
+      String id = uuid == null ? LvmUuid.random().raw() : uuid.replace("-", "");
+      try {
+        PvFormatOptions o = PvFormatOptions.defaults(id);
+        if (metadataSize != null) {
+          o = o.withMetadataSize(metadataSize.bytes());
+        }
+        if (metadataCopies != null) {
+          o = o.withMetadataCopies(metadataCopies);
+        }
+        if (dataAlignment != null) {
+          o = o.withDataAlignment(dataAlignment.bytes());
+        }
+        if (bootloaderAreaSize != null) {
+          o = o.withBootloaderAreaSize(bootloaderAreaSize.bytes());
+        }
+        if (metadataIgnore != null) {
+          o = o.withMetadataIgnore(metadataIgnore);
+        }
+        return o;
+      } catch (IllegalArgumentException e) {
+        throw new EngineException(e.getMessage(), EngineException.INVALID);
+      }
+    }
+  }
+
+  /** pvcreate. */
+  public int create(List<String> pvs, Format format, int force) throws EngineException {
+    if (format.uuid() != null && pvs.size() > 1) {
+      throw new EngineException("Can only set uuid on one volume at once", EngineException.INVALID);
+    }
+    int status = 0;
+    try (VgLock lock = engine.lockOrphans();
+        Scan scan = engine.scan(true, pvs)) {
+      for (String pv : pvs) {
+        try {
+          format(scan, pv, format, force);
+          console.print("Physical volume \"" + pv + "\" successfully created.");
+        } catch (EngineException e) {
+          console.error(e.getMessage());
+          console.error(pv + ": physical volume not initialized.");
+          status = EngineException.FAILED;
+        }
+      }
+    }
+    return status;
+  }
+
+  /** Writes a PV label on {@code path}; refuses a PV of a VG (lvm2 asks for -ff and a yes). */
+  Label format(Scan scan, String path, Format format, int force) throws EngineException {
+    PvScan s = scan.scanOf(path);
+    if (s == null) {
+      throw new EngineException("Cannot use " + path + ": device not found");
+    }
+    Optional<String> vg = vgOf(scan, s);
+    if (vg.isPresent()) {
+      if (force < 2) {
+        throw new EngineException(
+            "Can't initialize physical volume \""
+                + path
+                + "\" of volume group \""
+                + vg.get()
+                + "\" without -ff");
+      }
+      if (!console.confirm(
+          "Really INITIALIZE physical volume \""
+              + path
+              + "\" of volume group \""
+              + vg.get()
+              + "\"?")) {
+        throw new EngineException("Physical volume \"" + path + "\" not initialized.");
+      }
+      console.warn(
+          "Forcing physical volume creation on " + path + " of volume group \"" + vg.get() + "\"");
+    }
+    if (engine.test()) {
+      return null;
+    }
+    try {
+      Label l = PvFormatter.format(s.device(), format.options());
+      s.device().flush();
+      scan.refresh();
+      return l;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new EngineException(
+          "Failed to write physical volume \"" + path + "\": " + e.getMessage());
+    }
+  }
+
+  /** The VG whose metadata lists the PV on {@code s}, if any. */
+  static Optional<String> vgOf(Scan scan, PvScan s) {
+    String id = s.pvUuid().orElse(null);
+    if (id == null) {
+      return Optional.empty();
+    }
+    for (String name : scan.vgNames()) {
+      for (PvScan other : scan.scans()) {
+        for (var area : other.areas()) {
+          if (area.copy().isPresent()
+              && area.copy().get().vgName().equals(name)
+              && area.copy().get().pvIds().contains(id)) {
+            return Optional.of(name);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** pvremove. */
+  public int remove(List<String> pvs, int force) throws EngineException {
+    int status = 0;
+    try (VgLock lock = engine.lockOrphans();
+        Scan scan = engine.scan(true, pvs)) {
+      for (String pv : pvs) {
+        PvScan s = scan.scanOf(pv);
+        if (s == null || s.label().isEmpty()) {
+          console.error("No PV found on device " + pv + ".");
+          status = EngineException.FAILED;
+          continue;
+        }
+        Optional<String> vg = vgOf(scan, s);
+        if (vg.isPresent() && force < 2) {
+          console.error(
+              "PV " + pv + " is used by VG " + vg.get() + " so please use vgreduce first.");
+          console.error(
+              "(If you are certain you need pvremove, then confirm by using --force twice.)");
+          status = EngineException.FAILED;
+          continue;
+        }
+        if (vg.isPresent()
+            && !console.confirm(
+                "Really WIPE LABELS from physical volume \""
+                    + pv
+                    + "\" of volume group \""
+                    + vg.get()
+                    + "\"?")) {
+          status = EngineException.FAILED;
+          continue;
+        }
+        if (!engine.test()) {
+          try {
+            wipeLabel(s.device(), s.label().get());
+          } catch (IOException e) {
+            console.error("Failed to wipe label on " + pv + ": " + e.getMessage());
+            status = EngineException.FAILED;
+            continue;
+          }
+        }
+        console.print("Labels on physical volume \"" + pv + "\" successfully wiped.");
+      }
+    }
+    return status;
+  }
+
+  private static void wipeLabel(DiskDevice dev, Label label) throws IOException {
+    dev.write(label.byteOffset(), new byte[512]);
+    dev.flush();
+  }
+
+  /** pvchange's arguments. */
+  public record Change(
+      List<String> pvs,
+      boolean all,
+      Boolean allocatable,
+      List<String> addTags,
+      List<String> delTags,
+      Boolean metadataIgnore,
+      boolean uuid) {}
+
+  /** pvchange: -x, tags (metadata of the PV's VG). */
+  public int change(Change c) throws EngineException {
+    if (c.metadataIgnore() != null || c.uuid()) {
+      throw new EngineException("pvchange --metadataignore and -u are not supported by clvm yet.");
+    }
+    if (c.allocatable() == null && c.addTags().isEmpty() && c.delTags().isEmpty()) {
+      throw new EngineException(
+          "Please give one or more of -x, -uuid, --addtag, --deltag or --metadataignore",
+          EngineException.INVALID);
+    }
+    List<String> named = c.pvs();
+    if (named.isEmpty() && !c.all()) {
+      throw new EngineException(
+          "Please give a physical volume path or use --all", EngineException.INVALID);
+    }
+    int changed = 0;
+    int notChanged = 0;
+    try (Scan probe = engine.scan(false, named)) {
+      List<String[]> todo = new ArrayList<>();
+      for (String vg : probe.vgNames()) {
+        VgState st = probe.read(vg, console);
+        for (PhysicalVolume pv : st.vg().pvs()) {
+          String dev = st.deviceName(pv);
+          if (c.all() || named.contains(dev)) {
+            todo.add(new String[] {vg, dev});
+          }
+        }
+      }
+      for (String n : named) {
+        if (todo.stream().noneMatch(t -> t[1].equals(n))) {
+          console.error("Failed to find physical volume \"" + n + "\".");
+          notChanged++;
+        }
+      }
+      for (String[] t : todo) {
+        try (VgLock lock = engine.lockVg(t[0]);
+            Scan scan = engine.scan(true, named)) {
+          VgState st = engine.readForWrite(scan, t[0]);
+          VolumeGroup vg = st.vg();
+          PhysicalVolume pv =
+              vg.pvs().stream()
+                  .filter(p -> st.deviceName(p).equals(t[1]))
+                  .findFirst()
+                  .orElseThrow();
+          PhysicalVolume next = pv;
+          if (c.allocatable() != null) {
+            Set<PvFlag> flags = EnumSet.noneOf(PvFlag.class);
+            flags.addAll(pv.flags());
+            if (c.allocatable()) {
+              flags.add(PvFlag.ALLOCATABLE);
+            } else {
+              flags.remove(PvFlag.ALLOCATABLE);
+            }
+            next = next.withFlags(flags);
+          }
+          if (!c.addTags().isEmpty() || !c.delTags().isEmpty()) {
+            Set<String> tags = new LinkedHashSet<>(pv.tags());
+            for (String tag : c.addTags()) {
+              Optional<String> bad = Names.checkTag(tag);
+              if (bad.isPresent()) {
+                throw new EngineException(bad.get(), EngineException.INVALID);
+              }
+              tags.add(tag);
+            }
+            tags.removeAll(c.delTags());
+            next = next.withTags(new ArrayList<>(tags));
+          }
+          engine.commit(scan, st, vg.withPv(next));
+          console.print("Physical volume \"" + t[1] + "\" changed");
+          changed++;
+        }
+      }
+    }
+    console.print(
+        changed
+            + " physical volume"
+            + (changed == 1 ? "" : "s")
+            + " changed / "
+            + notChanged
+            + " physical volume"
+            + (notChanged == 1 ? "" : "s")
+            + " not changed");
+    return notChanged > 0 ? EngineException.FAILED : 0;
+  }
+
+  /** pvresize: the PV takes the device's (or the given) size. */
+  public int resize(List<String> pvs, SizeArg size) throws EngineException {
+    int resized = 0;
+    int failed = 0;
+    for (String path : pvs) {
+      try (Scan probe = engine.scan(false, List.of(path))) {
+        PvScan s = probe.scanOf(path);
+        Optional<String> vgName = s == null ? Optional.empty() : vgOf(probe, s);
+        if (vgName.isEmpty()) {
+          console.error("clvm resizes PVs of a VG only: " + path + " is not in a VG.");
+          failed++;
+          continue;
+        }
+        try (VgLock lock = engine.lockVg(vgName.get());
+            Scan scan = engine.scan(true, List.of(path))) {
+          VgState st = engine.readForWrite(scan, vgName.get());
+          PvScan ps = scan.scanOf(path);
+          PhysicalVolume pv =
+              st.vg().pvs().stream()
+                  .filter(p -> st.deviceName(p).equals(path))
+                  .findFirst()
+                  .orElseThrow();
+          long devSize = (size != null ? size.bytes() : ps.device().size()) / 512;
+          long reservedAtEnd = 0;
+          List<DiskLocn> mdas = ps.label().get().pvHeader().metadataAreas();
+          if (mdas.size() > 1 && devSize * 512 != ps.device().size()) {
+            console.error(
+                "Cannot resize "
+                    + path
+                    + ": it has a metadata area at its end, which clvm"
+                    + " does not move yet.");
+            failed++;
+            continue;
+          }
+          if (mdas.size() > 1) {
+            reservedAtEnd = mdas.get(1).size() / 512;
+          }
+          VolumeGroup next;
+          try {
+            next = PvResize.resize(st.vg(), pv.id(), devSize, reservedAtEnd);
+          } catch (AllocationException | IllegalArgumentException e) {
+            console.error(e.getMessage());
+            failed++;
+            continue;
+          }
+          engine.commit(scan, st, next);
+          console.print("Physical volume \"" + path + "\" changed");
+          resized++;
+        }
+      }
+    }
+    console.print(
+        resized
+            + " physical volume(s) resized or updated / "
+            + failed
+            + " physical volume(s) not resized");
+    return failed > 0 ? EngineException.FAILED : 0;
+  }
+}

@@ -1,0 +1,79 @@
+package io.clvm.it.iscsi;
+
+import io.clvm.cli.Main;
+import io.clvm.cli.Session;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * clvm's commands run in this JVM (local mode: the engine in-process, no daemon), with a private
+ * configuration: backups, archives and locks under a scratch folder, never under /etc/clvm.
+ */
+final class Clvm {
+  /** One command's exit status and output. */
+  record Run(List<String> args, int status, String out, String err) {
+    Run ok() {
+      if (status != 0) {
+        throw new AssertionError(
+            "clvm " + String.join(" ", args) + " exited " + status + ":\n" + out + err);
+      }
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return "clvm " + String.join(" ", args) + " -> " + status + "\n" + out + err;
+    }
+  }
+
+  private final Map<String, String> env;
+
+  Clvm(Path scratch) throws IOException {
+    Path conf = scratch.resolve("clvm.conf");
+    Files.createDirectories(scratch.resolve("backup"));
+    Files.createDirectories(scratch.resolve("archive"));
+    Files.createDirectories(scratch.resolve("lock"));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "global {",
+            "  locking_mode = \"local\"",
+            "  lock_dir = \"" + scratch.resolve("lock") + "\"",
+            "}",
+            "backup {",
+            "  backup = 0",
+            "  archive = 0",
+            "  backup_dir = \"" + scratch.resolve("backup") + "\"",
+            "  archive_dir = \"" + scratch.resolve("archive") + "\"",
+            "}",
+            ""),
+        StandardCharsets.UTF_8);
+    this.env =
+        Map.of("CLVM_CONF", conf.toString(), "PATH", System.getenv().getOrDefault("PATH", ""));
+  }
+
+  Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Session s =
+        new Session(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new ByteArrayInputStream(new byte[0]),
+            false,
+            env);
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    int status = Main.run(all.toArray(new String[0]), s);
+    return new Run(List.copyOf(all), status, out.toString(), err.toString());
+  }
+}
