@@ -32,12 +32,15 @@ abstract class LvmCommand implements Callable<Integer> {
     session.assumeYes(common.yes);
     EngineConfig config;
     try {
-      config = EngineConfig.load(EngineConfig.choosePath(common.config, session.env()));
+      config =
+          session.daemonConfig() != null
+              ? session.daemonConfig() // integ: inside clvmd, the daemon's configuration
+              : EngineConfig.load(EngineConfig.choosePath(common.config, session.env()));
     } catch (ConfigException e) {
       session.error(e.getMessage());
       return EngineException.FAILED;
     }
-    if (config.clusterMode()) {
+    if (config.clusterMode() && session.coordinator() == null) {
       return clusterMode(config);
     }
     List<String> devices = new ArrayList<>(common.devices);
@@ -46,6 +49,9 @@ abstract class LvmCommand implements Callable<Integer> {
     }
     Engine engine =
         new Engine(config, session, devices).withCommandLine(commandLine()).withTest(common.test);
+    if (session.coordinator() != null) {
+      engine.withCoordinator(session.coordinator()); // integ: cluster mode inside clvmd
+    }
     try {
       return run(engine);
     } catch (EngineException e) {
@@ -70,9 +76,12 @@ abstract class LvmCommand implements Callable<Integer> {
               + " disable-cluster'.");
       return EngineException.FAILED;
     }
-    session.error(
-        spec.name() + ": forwarding commands to clvmd is not implemented yet in this build.");
-    return EngineException.FAILED;
+    // integ: every command goes to the local clvmd; never a fallback to local locking.
+    List<String> args = new ArrayList<>();
+    if (spec.commandLine() != null && spec.commandLine().getParseResult() != null) {
+      args.addAll(spec.commandLine().getParseResult().originalArgs());
+    }
+    return io.clvm.cli.cluster.Forwarder.forward(session, config, spec.name(), args);
   }
 
   /** The command line as lvm2 records it in the metadata's description. */

@@ -32,6 +32,7 @@ public final class Main {
         ClvmCommands.EnableCluster.class,
         ClvmCommands.DisableCluster.class,
         ClvmCommands.InstallLinks.class,
+        io.clvm.cli.cluster.ClusterCommands.class, // integ: clvm cluster status|import
         ReportCommands.Pvs.class,
         ReportCommands.Vgs.class,
         ReportCommands.Lvs.class,

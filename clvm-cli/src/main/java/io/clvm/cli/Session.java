@@ -20,6 +20,10 @@ public final class Session implements Console {
   private final boolean interactive;
   private final Map<String, String> env;
   private boolean yes;
+  // integ: set when clvmd runs this command for a client: the daemon's configuration and its
+  // cluster coordinator (cluster locks, commits, activation).
+  private io.clvm.engine.config.EngineConfig daemonConfig;
+  private io.clvm.engine.Coordinator coordinator;
 
   public Session(
       PrintWriter out,
@@ -32,6 +36,24 @@ public final class Session implements Console {
     this.in = in;
     this.interactive = interactive;
     this.env = env;
+  }
+
+  /** integ: this session runs inside clvmd, with its configuration and coordinator. */
+  public Session inDaemon(
+      io.clvm.engine.config.EngineConfig config, io.clvm.engine.Coordinator coordinator) {
+    this.daemonConfig = config;
+    this.coordinator = coordinator;
+    return this;
+  }
+
+  /** The daemon's configuration when running inside clvmd, else null. */
+  public io.clvm.engine.config.EngineConfig daemonConfig() {
+    return daemonConfig;
+  }
+
+  /** The cluster coordinator when running inside clvmd, else null. */
+  public io.clvm.engine.Coordinator coordinator() {
+    return coordinator;
   }
 
   public PrintWriter out() {

@@ -30,9 +30,24 @@ public final class Activator {
 
   private final Opener opener;
   private DeviceMapper dm;
+  // integ: cluster mode: activation goes through clvmd's coordinator, in the mode asked for.
+  private final Coordinator coordinator;
+  private String mode;
 
   Activator(Opener opener) {
     this.opener = opener;
+    this.coordinator = null;
+  }
+
+  Activator(Coordinator coordinator) {
+    this.opener = KERNEL;
+    this.coordinator = coordinator;
+  }
+
+  /** The activation mode asked for ({@code -a ey|sy|y...}), used in cluster mode. */
+  Activator mode(String m) {
+    this.mode = m;
+    return this;
   }
 
   /**
@@ -41,6 +56,9 @@ public final class Activator {
    * @throws EngineException "the kernel has no device-mapper" and what to do
    */
   DeviceMapper require(String what) throws EngineException {
+    if (coordinator != null) {
+      return null; // clvmd has its own device-mapper (or the in-memory one), checked at start
+    }
     if (dm == null) {
       try {
         dm = opener.open();
@@ -71,6 +89,10 @@ public final class Activator {
 
   /** Creates (or reloads, when it exists) the device of {@code lv}. */
   void activate(VolumeGroup vg, LogicalVolume lv, PvDevices pvs) throws EngineException {
+    if (coordinator != null) {
+      coordinator.activate(vg, lv, mode);
+      return;
+    }
     DeviceMapper d = require(vg.name() + "/" + lv.name());
     LvDevice dev = LvmTables.device(vg, lv, pvs);
     DeviceMapperOperations ops = new DeviceMapperOperations(d);
@@ -88,6 +110,10 @@ public final class Activator {
 
   /** Removes the device of {@code lv}, if present. */
   void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
+    if (coordinator != null) {
+      coordinator.deactivate(vg, lv);
+      return;
+    }
     DeviceMapper d = require(vg.name() + "/" + lv.name());
     try {
       new DeviceMapperOperations(d).removeIfPresent(LvmTables.dmName(vg.name(), lv.name()));
@@ -99,6 +125,9 @@ public final class Activator {
 
   /** True when {@code lv} has a device here; false when unknown (no device-mapper). */
   boolean isActive(VolumeGroup vg, LogicalVolume lv) {
+    if (coordinator != null) {
+      return coordinator.isActive(vg, lv);
+    }
     try {
       DeviceMapper d = dm != null ? dm : opener.open();
       dm = d;

@@ -16,6 +16,8 @@ public class Engine {
   private String commandLine = "clvm";
   private Activator activator = new Activator(Activator.KERNEL);
   private boolean test;
+  // integ: set by clvmd in cluster mode (locks, commits and activation through the cluster).
+  private Coordinator coordinator;
 
   /**
    * @param config the configuration
@@ -38,6 +40,18 @@ public class Engine {
   public Engine withDeviceMapper(Activator.Opener opener) {
     this.activator = new Activator(opener);
     return this;
+  }
+
+  /** integ: cluster mode inside clvmd: locks, commits and activation go through the cluster. */
+  public Engine withCoordinator(Coordinator c) {
+    this.coordinator = c;
+    this.activator = new Activator(c);
+    return this;
+  }
+
+  /** The cluster coordinator, or null in local mode. */
+  public Coordinator coordinator() {
+    return coordinator;
   }
 
   /** {@code -t/--test}: everything is checked, nothing is written. */
@@ -64,11 +78,17 @@ public class Engine {
 
   /** The VG write lock (global.lock_dir/V_vg). */
   VgLock lockVg(String vg) throws EngineException {
+    if (coordinator != null) {
+      return VgLock.of(coordinator.lockVg(vg));
+    }
     return VgLock.vg(config.lockDir(), vg);
   }
 
   /** The orphan PV lock (global.lock_dir/P_orphans). */
   VgLock lockOrphans() throws EngineException {
+    if (coordinator != null) {
+      return VgLock.of(coordinator.lockGlobal());
+    }
     return VgLock.orphans(config.lockDir());
   }
 
@@ -87,7 +107,9 @@ public class Engine {
               + vg.systemId()
               + " with unknown local system ID.");
     }
-    if (vg.lockType() != null && !vg.lockType().isEmpty() && !vg.lockType().equals("none")) {
+    if (coordinator != null) {
+      coordinator.checkWritable(st);
+    } else if (vg.lockType() != null && !vg.lockType().isEmpty() && !vg.lockType().equals("none")) {
       throw new EngineException(
           "Cannot change VG "
               + vgName
@@ -113,9 +135,19 @@ public class Engine {
       console.print("Test mode: Metadata will NOT be updated.");
       return next;
     }
-    io.clvm.format.model.VolumeGroup written = writer().commit(scan, old, next);
+    io.clvm.format.model.VolumeGroup written =
+        coordinator != null ? coordinator.commit(old, next) : writer().commit(scan, old, next);
     scan.refresh();
     return written;
+  }
+
+  /** The first commit of a new VG (vgcreate); in cluster mode it is marked cluster-managed. */
+  void commitNew(Scan scan, io.clvm.format.model.VolumeGroup vg) throws EngineException {
+    if (coordinator != null) {
+      coordinator.commit(null, vg);
+    } else {
+      writer().commit(scan, null, vg);
+    }
   }
 
   public EngineConfig config() {

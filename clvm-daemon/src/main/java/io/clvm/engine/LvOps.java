@@ -75,6 +75,7 @@ public final class LvOps {
       }
     }
     boolean activate = activates(c.activate());
+    engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
     long stripeSize = Sizes.stripeSizeSectors(c.stripeSize());
     if (stripes > 1 && stripeSize == 0) {
       console.print("Using default stripesize 64.00 KiB.");
@@ -167,7 +168,9 @@ public final class LvOps {
       if (activate && !engine.test()) {
         try {
           engine.activator().activate(written, lv, Activator.pvDevices(st));
-          if (zero) {
+          if (zero && engine.coordinator() != null) {
+            engine.coordinator().wipeStart(written, lv); // integ: through the PVs
+          } else if (zero) {
             zeroStart(written, lv);
           }
         } catch (EngineException e) {
@@ -555,6 +558,7 @@ public final class LvOps {
         }
         if (c.activate() != null) {
           boolean on = activates(c.activate());
+          engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
           for (LogicalVolume l : targets) {
             LogicalVolume now = vg.lv(l.name()).orElseThrow();
             if (on) {

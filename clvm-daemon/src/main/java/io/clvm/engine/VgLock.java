@@ -22,11 +22,26 @@ public final class VgLock implements AutoCloseable {
   private final ReentrantLock threadLock;
   private final FileChannel channel;
   private final FileLock fileLock;
+  // integ: a cluster lock in cluster mode (then the three fields above are null).
+  private final AutoCloseable other;
 
   private VgLock(ReentrantLock threadLock, FileChannel channel, FileLock fileLock) {
     this.threadLock = threadLock;
     this.channel = channel;
     this.fileLock = fileLock;
+    this.other = null;
+  }
+
+  private VgLock(AutoCloseable other) {
+    this.threadLock = null;
+    this.channel = null;
+    this.fileLock = null;
+    this.other = other;
+  }
+
+  /** integ: wraps another lock (clvmd's cluster lock) so that the operations need not know. */
+  public static VgLock of(AutoCloseable other) {
+    return new VgLock(other);
   }
 
   /** Waits for and takes the write lock of VG {@code vgName}. */
@@ -72,6 +87,14 @@ public final class VgLock implements AutoCloseable {
 
   @Override
   public void close() {
+    if (other != null) {
+      try {
+        other.close();
+      } catch (Exception e) {
+        // the cluster lock's release is retried by Curator; the command's result stands
+      }
+      return;
+    }
     try {
       fileLock.release();
       channel.close();

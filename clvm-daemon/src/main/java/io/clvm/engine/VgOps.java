@@ -62,7 +62,7 @@ public final class VgOps {
     if (bad.isPresent()) {
       throw new EngineException(bad.get(), EngineException.INVALID);
     }
-    if (c.shared()) {
+    if (c.shared() && engine.coordinator() == null) { // integ: inside clvmd it is cluster mode
       throw new EngineException(
           "A shared VG is made in cluster mode: run 'clvm enable-cluster' and clvmd first.");
     }
@@ -111,7 +111,7 @@ public final class VgOps {
       if (engine.test()) {
         console.print("Test mode: Metadata will NOT be updated.");
       } else {
-        engine.writer().commit(scan, null, vg);
+        engine.commitNew(scan, vg);
       }
       console.print("Volume group \"" + c.vg() + "\" successfully created");
       return 0;
@@ -503,6 +503,7 @@ public final class VgOps {
 
   private int activation(VgState st, VolumeGroup vg, Change c) throws EngineException {
     boolean on = c.activate() == null || !c.activate().endsWith("n");
+    engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
     int active = 0;
     for (LogicalVolume lv : vg.lvs()) {
       if (!lv.visible()) {

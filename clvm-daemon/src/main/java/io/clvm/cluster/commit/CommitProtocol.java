@@ -123,9 +123,50 @@ public final class CommitProtocol {
     }
   }
 
+  /**
+   * integ: the commit of a command that already holds the VG lock (the engine in cluster mode takes
+   * the cluster VG lock for the whole command, as it takes its file lock in local mode, so that it
+   * reads, allocates and writes under one lock). Same steps as {@link #commit} from READ_STATE to
+   * DISK_COMMIT, but no retry (a conflict means the lock was lost) and no propagation wait: call
+   * {@link #awaitPropagation} after releasing the lock.
+   */
+  public CommitResult commitUnderLock(LockHandle lock, String vgUuid, VgChange change)
+      throws IOException, InterruptedException {
+    Committed c = attempt(lock, vgUuid, change, false);
+    reached(CommitStep.RELEASE, vgUuid);
+    return new CommitResult(
+        c.seqno(),
+        1,
+        c.rolledForward(),
+        new PropagationReport(c.seqno(), List.of(), List.of()),
+        Optional.ofNullable(c.warning()));
+  }
+
+  /** integ: the propagation wait of {@link #commit}, for {@link #commitUnderLock}'s caller. */
+  public PropagationReport awaitPropagation(String vgUuid, long seqno, Set<String> lvUuids)
+      throws Exception {
+    PropagationReport report = waiter.await(vgUuid, seqno, lvUuids, settings.propagationTimeout());
+    reached(CommitStep.PROPAGATE, vgUuid);
+    return report;
+  }
+
+  /** integ: rolls the disks forward under a lock the caller holds (readers' repair). */
+  public boolean repairUnderLock(LockHandle lock, String vgUuid)
+      throws IOException, InterruptedException {
+    Optional<VgStateStore.Versioned> state = zk(() -> store.readState(vgUuid));
+    return state.isPresent() && rollForward(lock, vgUuid, state.get().state());
+  }
+
   private Committed lockedAttempt(String vg, String command, VgChange change, boolean create)
       throws IOException, InterruptedException {
     try (LockHandle lock = locks.vg(vg, command, settings.lockTimeout())) {
+      return attempt(lock, vg, change, create);
+    }
+  }
+
+  private Committed attempt(LockHandle lock, String vg, VgChange change, boolean create)
+      throws IOException, InterruptedException {
+    {
       reached(CommitStep.LOCK, vg);
       Optional<VgStateStore.Versioned> state = zk(() -> store.readState(vg));
       if (create && state.isPresent()) {

@@ -140,7 +140,8 @@ public final class DaemonConfig {
   }
 
   public Set<String> socketAllowedUsers() {
-    return Set.of(get("socket.allowedUsers", "root").split("[,\\s]+"));
+    // integ: a copy, not Set.of, which refuses duplicates ("root,$USER" when run as root)
+    return Set.copyOf(java.util.Arrays.asList(get("socket.allowedUsers", "root").split("[,\\s]+")));
   }
 
   public int socketMaxRequestBytes() {

@@ -285,11 +285,13 @@ public final class MetadataImporter {
       throw error(
           Kind.INCONSISTENT,
           where
-              + ": segment_count is "
+              + ": segment_count and actual number of segments disagree for logical volume "
+              + l.key()
+              + " ("
               + segCount
-              + " but "
+              + " != "
               + segSecs.size()
-              + " segment sections follow");
+              + ").");
     }
     if (segSecs.isEmpty()) {
       throw error(Kind.MISSING, where + ": no segments");
@@ -299,6 +301,9 @@ public final class MetadataImporter {
       segs.add(segment(seg, where, pvKeys, lvNames));
     }
     segs.sort(Comparator.comparingLong(Segment::startExtent));
+    // lvm2 merges adjacent compatible segments on import "in case someone's been editing things
+    // by hand"; its next write then shows them merged, and so does clvm's.
+    List<Segment> merged = StripedSegment.merge(segs);
     try {
       return new LogicalVolume(
           l.key(),
@@ -314,7 +319,7 @@ public final class MetadataImporter {
           readAhead,
           optInt(l, "major", where).orElse(-1L),
           optInt(l, "minor", where).orElse(-1L),
-          segs,
+          merged,
           extraSettings(l, LV_KEYS));
     } catch (IllegalArgumentException e) {
       throw error(Kind.INCONSISTENT, where + ": " + e.getMessage());

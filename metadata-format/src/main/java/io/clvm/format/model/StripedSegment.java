@@ -73,6 +73,48 @@ public record StripedSegment(
     return new StripedSegment(newStart, extentCount, stripeSize, stripes, tags);
   }
 
+  /**
+   * Whether {@code next} continues this segment so that lvm2 merges the two ({@code
+   * lv_merge_segments} with striped's {@code _segments_compatible}): logically adjacent, same
+   * stripe count and size, equal tags, and every stripe of {@code next} starts on the same PV right
+   * where the same stripe of this one ends.
+   */
+  public boolean continuedBy(StripedSegment next) {
+    if (endExtent() != next.startExtent()
+        || stripeCount() != next.stripeCount()
+        || stripeSize != next.stripeSize
+        || !tags.equals(next.tags)) {
+      return false;
+    }
+    for (int i = 0; i < stripes.size(); i++) {
+      Stripe x = stripes.get(i);
+      Stripe y = next.stripes.get(i);
+      if (!x.pv().equals(y.pv()) || x.startExtent() + areaLength() != y.startExtent()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Segments in logical order with every pair lvm2 would merge merged ({@code lv_merge_segments},
+   * which lvm2 runs on import and after allocation); opaque segments are left as they are.
+   */
+  public static List<Segment> merge(List<? extends Segment> segs) {
+    List<Segment> out = new java.util.ArrayList<>(segs.size());
+    for (Segment s : segs) {
+      if (!out.isEmpty()
+          && out.get(out.size() - 1) instanceof StripedSegment a
+          && s instanceof StripedSegment b
+          && a.continuedBy(b)) {
+        out.set(out.size() - 1, a.withExtentCount(a.extentCount() + b.extentCount()));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** The same areas with {@code extentCount} changed (every stripe grows or shrinks equally). */
   public StripedSegment withExtentCount(long newCount) {
     return new StripedSegment(startExtent, newCount, stripeSize, stripes, tags);

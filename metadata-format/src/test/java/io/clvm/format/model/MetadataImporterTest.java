@@ -112,7 +112,8 @@ class MetadataImporterTest {
                         + lv.replace("segment_count = 1", "segment_count = 2")
                         + "}\n"))
             .getMessage()
-            .contains("segment_count is 2 but 1 segment sections follow"));
+            .contains(
+                "segment_count and actual number of segments disagree for logical volume l (2 != 1)."));
     assertTrue(
         fails(minimal("logical_volumes {\n" + lv.replace("\"pv0\"", "\"pv7\"") + "}\n"))
             .getMessage()
@@ -133,6 +134,20 @@ class MetadataImporterTest {
                         + "}\n"))
             .getMessage()
             .contains("missing required key stripe_size"));
+  }
+
+  @Test
+  void adjacentSegmentsAreMergedOnImportAsLvm2Does() throws Exception {
+    String two =
+        "l {\nid = \"DY6skK-5Edu-A8W7-wSz4-04Dp-Gdx0-S9uive\"\n"
+            + "status = [\"READ\", \"WRITE\", \"VISIBLE\"]\nsegment_count = 2\n"
+            + "segment2 {\nstart_extent = 2\nextent_count = 3\ntype = \"striped\"\n"
+            + "stripe_count = 1\nstripes = [\"pv0\", 2]\n}\n"
+            + "segment1 {\nstart_extent = 0\nextent_count = 2\ntype = \"striped\"\n"
+            + "stripe_count = 1\nstripes = [\"pv0\", 0]\n}\n}\n";
+    LogicalVolume lv =
+        MetadataText.parse(minimal("logical_volumes {\n" + two + "}\n")).vg().requireLv("l");
+    assertEquals(List.of(StripedSegment.linear(0, 5, LvmUuid.parse(PV0), 0)), lv.segments());
   }
 
   @Test

@@ -1,0 +1,444 @@
+package io.clvm.daemon.backend;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clvm.cluster.ClusterNode;
+import io.clvm.cluster.Json;
+import io.clvm.cluster.NodeInfo;
+import io.clvm.cluster.activation.Activation;
+import io.clvm.cluster.commit.ClusterStateException;
+import io.clvm.cluster.commit.CommittedVg;
+import io.clvm.cluster.commit.MetadataDisks;
+import io.clvm.cluster.commit.VgStateStore;
+import io.clvm.cluster.fence.LocalTables;
+import io.clvm.cluster.lock.ClusterLocks;
+import io.clvm.cluster.lock.LockView;
+import io.clvm.cluster.propagate.ApplyCallback;
+import io.clvm.cluster.status.ClusterStatus;
+import io.clvm.cluster.status.VgStatus;
+import io.clvm.daemon.config.DaemonConfig;
+import io.clvm.engine.Devices;
+import io.clvm.engine.config.EngineConfig;
+import io.clvm.format.MetadataException;
+import io.clvm.format.disk.FileDevice;
+import io.clvm.format.model.ClusterMarking;
+import io.clvm.format.model.LogicalVolume;
+import io.clvm.format.model.MetadataHeader;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.VgMetadata;
+import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.VgRead;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's side of one clvmd (integ): the shared disks, this node's device-mapper tables, the
+ * propagation callback, fencing, and the per-command {@link ClusterCoordinator}s. The daemon's
+ * {@link io.clvm.daemon.DaemonBackend} (in clvm-cli, which has the commands' parser) wraps it.
+ *
+ * <p>Configuration keys (besides clvmd's): {@code devices.devices} (the PVs, comma-separated;
+ * empty: every block device), {@code activation.name_prefix} (prefix of every dm name and UUID this
+ * node creates; default empty), {@code activation.device_mapper} ({@code auto}, {@code kernel} or
+ * {@code memory}).
+ */
+public final class ClusterBackend implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBackend.class);
+
+  private final DaemonConfig config;
+  private final EngineConfig engineConfig;
+  private final List<String> devices;
+  private final DiskMetadata disks;
+  private final NodeTables tables;
+  private final Map<String, Named> names = new ConcurrentHashMap<>();
+  private volatile ClusterNode cluster;
+
+  /** A managed VG's name at a seqno. */
+  private record Named(long seqno, String name) {}
+
+  public ClusterBackend(DaemonConfig config) throws IOException {
+    this.config = config;
+    this.engineConfig =
+        EngineConfig.of(java.nio.file.Path.of("clvmd:" + config.nodeId()), config.raw());
+    this.devices = Devices.candidates(engineConfig.devices());
+    this.disks = new DiskMetadata(() -> devices);
+    this.tables =
+        NodeTables.open(
+            config.raw().getOrDefault("activation.device_mapper", "auto"),
+            config.raw().getOrDefault("activation.name_prefix", ""),
+            () -> devices);
+  }
+
+  /** The configuration the engine runs with inside this daemon. */
+  public EngineConfig engineConfig() {
+    return engineConfig;
+  }
+
+  public DaemonConfig config() {
+    return config;
+  }
+
+  public List<String> devices() {
+    return devices;
+  }
+
+  public MetadataDisks metadataDisks() {
+    return disks;
+  }
+
+  public NodeTables tables() {
+    return tables;
+  }
+
+  /** Called once the cluster services run (before the control socket opens). */
+  public void attach(ClusterNode node) {
+    this.cluster = node;
+  }
+
+  public ClusterNode cluster() {
+    ClusterNode c = cluster;
+    if (c == null) {
+      throw new IllegalStateException("cluster services not started");
+    }
+    return c;
+  }
+
+  /** A coordinator for one command ({@code label} is shown as the lock holder). */
+  public ClusterCoordinator coordinator(String label) {
+    return new ClusterCoordinator(this, label);
+  }
+
+  VgStateStore store() {
+    return new VgStateStore(cluster().client(), cluster().layout());
+  }
+
+  /** The UUID of the managed VG called {@code name}, if the cluster manages one. */
+  Optional<String> uuidOf(String name) throws IOException {
+    try {
+      VgStateStore store = store();
+      for (String uuid : store.vgUuids()) {
+        Optional<VgStateStore.Versioned> st = store.readState(uuid);
+        if (st.isEmpty()) {
+          continue;
+        }
+        Named n = names.get(uuid);
+        if (n == null || n.seqno() != st.get().state().seqno()) {
+          CommittedVg vg = store.readMetadata(uuid);
+          n = new Named(vg.seqno(), vgName(vg.text()));
+          names.put(uuid, n);
+        }
+        if (n.name().equals(name)) {
+          return Optional.of(uuid);
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("ZooKeeper: " + e, e);
+    }
+  }
+
+  /** The name of the VG in a metadata text: its first top-level section. */
+  static String vgName(String text) {
+    int brace = text.indexOf('{');
+    return brace < 0 ? "" : text.substring(0, brace).strip();
+  }
+
+  /** Propagation: reloads the tables of this node's active LVs of a newly committed VG. */
+  public ApplyCallback applyCallback() {
+    return committed -> {
+      ClusterNode c = cluster;
+      if (c == null) {
+        return; // nothing is active before the daemon serves commands
+      }
+      VolumeGroup vg = null;
+      for (Activation a : c.activations().local()) {
+        if (!a.vgUuid().equals(committed.vgUuid())) {
+          continue;
+        }
+        if (vg == null) {
+          vg = parse(committed.text());
+        }
+        String lvUuid = a.lvUuid();
+        Optional<LogicalVolume> lv =
+            vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
+        if (lv.isPresent()) {
+          var outcome = tables.activate(vg, lv.get());
+          if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
+            LOG.info(
+                "{}/{}: table {} for seqno {}",
+                vg.name(),
+                lv.get().name(),
+                outcome.name().toLowerCase(java.util.Locale.ROOT),
+                committed.seqno());
+          }
+        }
+      }
+    };
+  }
+
+  static VolumeGroup parse(String text) throws MetadataException {
+    return MetadataText.parse(text).vg();
+  }
+
+  /** Fencing over this node's tables, by VG and LV UUID. */
+  public LocalTables localTables() {
+    return new LocalTables() {
+      @Override
+      public void fence(String vgUuid, String lvUuid) throws IOException {
+        Optional<String[]> n = names(vgUuid, lvUuid);
+        if (n.isPresent()) {
+          tables.fence(n.get()[0], n.get()[1]);
+        }
+      }
+
+      @Override
+      public void unfence(String vgUuid, String lvUuid) throws IOException {
+        Optional<String[]> n = names(vgUuid, lvUuid);
+        if (n.isPresent()) {
+          tables.unfence(n.get()[0], n.get()[1]);
+        }
+      }
+    };
+  }
+
+  /** VG and LV names for UUIDs, from the copy of record. */
+  private Optional<String[]> names(String vgUuid, String lvUuid) throws IOException {
+    try {
+      VolumeGroup vg = parse(store().readMetadata(vgUuid).text());
+      return vg.lvs().stream()
+          .filter(l -> l.id().dashed().equals(lvUuid))
+          .findFirst()
+          .map(l -> new String[] {vg.name(), l.name()});
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("ZooKeeper: " + e, e);
+    }
+  }
+
+  /**
+   * {@code clvm cluster import VG}: brings a VG that is on the disks but not managed by the cluster
+   * under its management. The VG is marked on the disks first (if it is not yet), then ZooKeeper is
+   * seeded from the disks, never the other way round. Returns the committed seqno.
+   */
+  public long importVg(String name, String label) throws Exception {
+    ClusterNode c = cluster();
+    try (var global = c.locks().global(label, config.lockTimeout())) {
+      if (uuidOf(name).isPresent()) {
+        throw new ClusterStateException(
+            "Volume group " + name + " is already under cluster" + " management.");
+      }
+      List<FileDevice> open = new ArrayList<>();
+      try {
+        for (String d : devices) {
+          try {
+            open.add(FileDevice.openReadWrite(java.nio.file.Path.of(d)));
+          } catch (IOException e) {
+            // not here
+          }
+        }
+        VgRead read;
+        try {
+          read = MetadataStore.read(open, name);
+        } catch (MetadataException e) {
+          throw new ClusterStateException("Volume group " + name + " not found: " + e.getMessage());
+        }
+        if (!read.missingPvIds().isEmpty()) {
+          throw new ClusterStateException(
+              "Volume group " + name + " has missing PVs: repair it before importing.");
+        }
+        VolumeGroup vg = parse(new String(read.text(), StandardCharsets.UTF_8));
+        Optional<String> other = ClusterMarking.clusterOf(vg);
+        if (other.isPresent() && !other.get().equals(config.clusterName())) {
+          throw new ClusterStateException(
+              "Volume group " + name + " belongs to clvm cluster " + other.get() + ".");
+        }
+        if (vg.lockType() != null
+            && !vg.lockType().isEmpty()
+            && !vg.lockType().equals("none")
+            && other.isEmpty()) {
+          throw new ClusterStateException(
+              "Volume group " + name + " has lock type " + vg.lockType() + " of another manager.");
+        }
+        if (other.isEmpty()) {
+          VolumeGroup marked =
+              ClusterMarking.mark(vg, config.clusterName()).withSeqno(vg.seqno() + 1);
+          String text =
+              MetadataText.printOnDisk(
+                  new VgMetadata(marked, MetadataHeader.now("Write from " + label + ".", null)));
+          List<FileDevice> pvs = new ArrayList<>();
+          for (var s : read.pvs()) {
+            pvs.add((FileDevice) s.device());
+          }
+          c.guard().check(c.guard().token());
+          MetadataStore.commit(pvs, name, marked.seqno(), text.getBytes(StandardCharsets.UTF_8));
+        }
+      } finally {
+        for (FileDevice f : open) {
+          f.close();
+        }
+      }
+      String uuid;
+      try (var check = openAll()) {
+        uuid =
+            parse(new String(MetadataStore.read(check.list(), name).text(), StandardCharsets.UTF_8))
+                .id()
+                .dashed();
+      }
+      return c.protocol().importVg(uuid, label);
+    }
+  }
+
+  /** Read-only handles on every candidate device, closed together. */
+  private record Open(List<FileDevice> list) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      for (FileDevice f : list) {
+        f.close();
+      }
+    }
+  }
+
+  private Open openAll() {
+    List<FileDevice> out = new ArrayList<>();
+    for (String d : devices) {
+      try {
+        out.add(FileDevice.openReadOnly(java.nio.file.Path.of(d)));
+      } catch (IOException e) {
+        // not here
+      }
+    }
+    return new Open(out);
+  }
+
+  /** {@code clvm cluster status}: as text, or as JSON ({@code --reportformat json}). */
+  public String status(boolean json) throws Exception {
+    ClusterNode c = cluster();
+    ClusterStatus st = c.status().read();
+    Map<String, VolumeGroup> vgs = new TreeMap<>();
+    for (VgStatus v : st.vgs()) {
+      try {
+        vgs.put(v.vgUuid(), parse(store().readMetadata(v.vgUuid()).text()));
+      } catch (Exception e) {
+        // a VG half created or removed meanwhile: shown by UUID
+      }
+    }
+    if (json) {
+      ObjectNode root = Json.MAPPER.createObjectNode();
+      ObjectNode cl = root.putObject("cluster");
+      cl.put("name", config.clusterName());
+      cl.put("answered_by", st.answeredBy());
+      cl.put("connection", st.connection());
+      cl.put("device_mapper", tables.kernel() ? "kernel" : "recorded, not loaded");
+      ArrayNode nodes = cl.putArray("nodes");
+      st.nodes().forEach(n -> nodes.add(Json.MAPPER.valueToTree(n)));
+      cl.set("global_lock", Json.MAPPER.valueToTree(st.globalLock()));
+      ArrayNode list = cl.putArray("vgs");
+      for (VgStatus v : st.vgs()) {
+        ObjectNode o = list.addObject();
+        VolumeGroup vg = vgs.get(v.vgUuid());
+        o.put("vg_name", vg == null ? "?" : vg.name());
+        o.put("vg_uuid", v.vgUuid());
+        o.put("seqno", v.seqno());
+        o.put("committer", v.committer());
+        o.set("lock", Json.MAPPER.valueToTree(v.lock()));
+        ArrayNode act = o.putArray("active");
+        for (Activation a : v.active()) {
+          ObjectNode x = act.addObject();
+          x.put("lv_name", lvName(vg, a.lvUuid()));
+          x.put("node", a.node());
+          x.put("mode", a.mode().code());
+        }
+        o.set("applied", Json.MAPPER.valueToTree(v.applied()));
+      }
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("  Cluster ")
+        .append(config.clusterName())
+        .append(": answered by ")
+        .append(st.answeredBy())
+        .append(", ZooKeeper connection ")
+        .append(st.connection())
+        .append(", device-mapper ")
+        .append(tables.kernel() ? "kernel" : "not available (tables recorded, not loaded)")
+        .append('\n');
+    b.append("  Nodes (").append(st.nodes().size()).append("):\n");
+    for (NodeInfo n : st.nodes()) {
+      b.append(
+          String.format(
+              "    %-10s host %s pid %d clvmd %s since %s%n",
+              n.node(), n.host(), n.pid(), n.version(), Instant.ofEpochMilli(n.started())));
+    }
+    b.append("  Global lock: ").append(lockText(st.globalLock())).append('\n');
+    b.append("  Volume groups (").append(st.vgs().size()).append("):\n");
+    for (VgStatus v : st.vgs()) {
+      VolumeGroup vg = vgs.get(v.vgUuid());
+      b.append(
+          String.format(
+              "    %-10s seqno %d (committed by %s)  lock: %s%n",
+              vg == null ? v.vgUuid() : vg.name(), v.seqno(), v.committer(), lockText(v.lock())));
+      Map<String, List<String>> byLv = new TreeMap<>();
+      for (Activation a : v.active()) {
+        byLv.computeIfAbsent(lvName(vg, a.lvUuid()), k -> new ArrayList<>())
+            .add(a.node() + " (" + a.mode().code() + ")");
+      }
+      if (byLv.isEmpty()) {
+        b.append("      no LV active on any node\n");
+      }
+      byLv.forEach(
+          (lv, on) ->
+              b.append("      ")
+                  .append(lv)
+                  .append(" active on ")
+                  .append(String.join(", ", on))
+                  .append('\n'));
+      if (!v.applied().isEmpty()) {
+        List<String> ap = new ArrayList<>();
+        v.applied().forEach((n, s) -> ap.add(n + "=" + s));
+        b.append("      applied seqno: ").append(String.join(" ", ap)).append('\n');
+      }
+    }
+    if (!st.fencedHere().isEmpty()) {
+      b.append("  FENCED on ")
+          .append(st.answeredBy())
+          .append(": ")
+          .append(String.join(", ", st.fencedHere()))
+          .append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String lvName(VolumeGroup vg, String lvUuid) {
+    if (vg == null) {
+      return lvUuid;
+    }
+    return vg.lvs().stream()
+        .filter(l -> l.id().dashed().equals(lvUuid))
+        .map(l -> vg.name() + "/" + l.name())
+        .findFirst()
+        .orElse(lvUuid);
+  }
+
+  private static String lockText(LockView v) {
+    if (v.current().isEmpty()) {
+      return "free";
+    }
+    String s = "held by " + ClusterLocks.describe(v.current().get());
+    return v.waiters().isEmpty() ? s : s + ", " + v.waiters().size() + " waiting";
+  }
+
+  @Override
+  public void close() {}
+}

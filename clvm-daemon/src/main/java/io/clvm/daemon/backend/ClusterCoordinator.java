@@ -1,0 +1,481 @@
+package io.clvm.daemon.backend;
+
+import io.clvm.cluster.ClusterNode;
+import io.clvm.cluster.activation.Activation;
+import io.clvm.cluster.activation.ActivationConflictException;
+import io.clvm.cluster.activation.ActivationMode;
+import io.clvm.cluster.commit.ClusterStateException;
+import io.clvm.cluster.commit.CommitResult;
+import io.clvm.cluster.commit.NewVg;
+import io.clvm.cluster.lock.LockHandle;
+import io.clvm.cluster.propagate.PropagationReport;
+import io.clvm.engine.Console;
+import io.clvm.engine.Coordinator;
+import io.clvm.engine.EngineException;
+import io.clvm.engine.VgState;
+import io.clvm.format.model.ClusterMarking;
+import io.clvm.format.model.LogicalVolume;
+import io.clvm.format.model.MetadataHeader;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.PhysicalVolume;
+import io.clvm.format.model.Segment;
+import io.clvm.format.model.StripedSegment;
+import io.clvm.format.model.VgMetadata;
+import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.PvScan;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's cluster mode for one command inside clvmd (integ). The engine takes the cluster VG
+ * lock where local mode takes its file lock, and holds it for the whole command; its commits go
+ * through {@link io.clvm.cluster.commit.CommitProtocol#commitUnderLock} (state check and
+ * roll-forward, precommit on the disks, the ZooKeeper commit point, the disk commit); activation is
+ * registered in ZooKeeper under the same lock and then loaded into this node's device-mapper. After
+ * the command, {@link #finish} waits (bounded) for the nodes that have a changed LV active.
+ *
+ * <p>The rules of design.md: extend = commit, then every node reloads (propagation); reduce of an
+ * LV active on another node, remove or rename of an LV active on another node are refused (the
+ * other nodes must deactivate first), so that no node ever maps extents the committed VG gives to
+ * another LV. lvmlockd's convention for {@code -ay}: exclusive.
+ */
+public final class ClusterCoordinator implements Coordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterCoordinator.class);
+
+  private final ClusterBackend backend;
+  private final String label;
+  private final Map<String, Held> held = new HashMap<>();
+  private final List<Done> commits = new ArrayList<>();
+
+  /** A VG lock this command holds, by VG name. */
+  private record Held(String uuid, LockHandle lock) {}
+
+  /** A commit this command made. */
+  private record Done(String vgUuid, long seqno, Set<String> changed) {}
+
+  ClusterCoordinator(ClusterBackend backend, String label) {
+    this.backend = backend;
+    this.label = label;
+  }
+
+  /** The daemon's backend (status, import). */
+  public ClusterBackend backend() {
+    return backend;
+  }
+
+  private ClusterNode cluster() {
+    return backend.cluster();
+  }
+
+  private java.time.Duration lockTimeout() {
+    return backend.config().lockTimeout();
+  }
+
+  @Override
+  public AutoCloseable lockVg(String vgName) throws EngineException {
+    Optional<String> uuid;
+    try {
+      uuid = backend.uuidOf(vgName);
+    } catch (IOException e) {
+      throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
+    }
+    if (uuid.isEmpty()) {
+      return () -> {}; // not managed: vgcreate, or refused by checkWritable
+    }
+    LockHandle lock;
+    try {
+      lock = cluster().locks().vg(uuid.get(), label, lockTimeout());
+      // A reader's repair: a committer that died between the commit point and the disk commit
+      // left the disks behind the copy of record; bring them forward before the engine reads.
+      cluster().protocol().repairUnderLock(lock, uuid.get());
+    } catch (IOException e) {
+      throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while locking VG " + vgName);
+    }
+    Held h = new Held(uuid.get(), lock);
+    held.put(vgName, h);
+    return () -> {
+      held.remove(vgName, h);
+      lock.close();
+    };
+  }
+
+  @Override
+  public AutoCloseable lockGlobal() throws EngineException {
+    try {
+      return cluster().locks().global(label, lockTimeout());
+    } catch (IOException e) {
+      throw new EngineException("Cannot take the cluster's global lock: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while taking the global lock");
+    }
+  }
+
+  @Override
+  public void checkWritable(VgState st) throws EngineException {
+    VolumeGroup vg = st.vg();
+    if (!held.containsKey(vg.name())) {
+      throw new EngineException(
+          "Volume group "
+              + vg.name()
+              + " is not under cluster management"
+              + (ClusterMarking.clusterOf(vg).isPresent()
+                  ? " (it is marked for cluster " + ClusterMarking.clusterOf(vg).get() + ")"
+                  : "")
+              + ": bring it in with 'clvm cluster import "
+              + vg.name()
+              + "'.");
+    }
+    String uuid = held.get(vg.name()).uuid();
+    if (!uuid.equals(vg.id().dashed())) {
+      throw new EngineException(
+          "Volume group " + vg.name() + " on the disks is not the one the cluster manages.");
+    }
+  }
+
+  @Override
+  public VolumeGroup commit(VgState old, VolumeGroup next) throws EngineException {
+    try {
+      return old == null ? create(next) : change(old.vg(), next);
+    } catch (EngineException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new EngineException(
+          "Failed to commit metadata of volume group " + next.name() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while committing VG " + next.name());
+    }
+  }
+
+  private VolumeGroup create(VolumeGroup vg) throws IOException, InterruptedException {
+    VolumeGroup marked = ClusterMarking.mark(vg, backend.config().clusterName());
+    String uuid = marked.id().dashed();
+    CommitResult r =
+        cluster()
+            .protocol()
+            .create(uuid, label, (current, seqno) -> new NewVg(text(marked, seqno), Set.of()));
+    r.warning().ifPresent(w -> LOG.warn("vgcreate {}: {}", vg.name(), w));
+    return marked.withSeqno(r.seqno());
+  }
+
+  private VolumeGroup change(VolumeGroup old, VolumeGroup next)
+      throws IOException, InterruptedException, EngineException {
+    Held h = held.get(old.name());
+    if (h == null) {
+      throw new EngineException("Internal error: VG " + old.name() + " changed without its lock.");
+    }
+    Set<String> changed = checkChanges(h.uuid(), old, next);
+    long expected = old.seqno();
+    VolumeGroup marked =
+        ClusterMarking.clusterOf(next).isPresent()
+            ? next
+            : ClusterMarking.mark(next, backend.config().clusterName());
+    CommitResult r =
+        cluster()
+            .protocol()
+            .commitUnderLock(
+                h.lock(),
+                h.uuid(),
+                (current, seqno) -> {
+                  if (current.seqno() != expected) {
+                    throw new ClusterStateException(
+                        "VG "
+                            + old.name()
+                            + " is at seqno "
+                            + current.seqno()
+                            + " in the cluster but "
+                            + expected
+                            + " on the disks read");
+                  }
+                  return new NewVg(text(marked, seqno), changed);
+                });
+    r.warning().ifPresent(w -> LOG.warn("VG {}: {}", old.name(), w));
+    commits.add(new Done(h.uuid(), r.seqno(), changed));
+    if (!old.name().equals(next.name())) {
+      held.put(next.name(), h);
+    }
+    return marked.withSeqno(r.seqno());
+  }
+
+  /**
+   * The LVs whose mapping changes, and the refusals: an LV that is active on another node may grow,
+   * but not shrink, move, disappear or change its name (the other nodes would map extents that are
+   * no longer its own, or keep a device under a stale name).
+   */
+  private Set<String> checkChanges(String vgUuid, VolumeGroup old, VolumeGroup next)
+      throws IOException, EngineException {
+    Set<String> changed = new LinkedHashSet<>();
+    for (LogicalVolume o : old.lvs()) {
+      Optional<LogicalVolume> n =
+          next.lvs().stream().filter(l -> l.id().equals(o.id())).findFirst();
+      boolean same = n.isPresent() && n.get().segments().equals(o.segments());
+      if (same && n.get().name().equals(o.name())) {
+        continue;
+      }
+      changed.add(o.id().dashed());
+      List<String> elsewhere = activeElsewhere(vgUuid, o);
+      if (elsewhere.isEmpty()) {
+        continue;
+      }
+      String what = old.name() + "/" + o.name();
+      String on = String.join(", ", elsewhere);
+      if (n.isEmpty()) {
+        throw new EngineException(
+            "Logical volume "
+                + what
+                + " is active on node(s) "
+                + on
+                + ": deactivate it there"
+                + " first (lvchange -an on those nodes).");
+      }
+      if (!n.get().name().equals(o.name())) {
+        throw new EngineException(
+            "Cannot rename " + what + " while it is active on node(s) " + on + ".");
+      }
+      if (!grows(o, n.get())) {
+        throw new EngineException(
+            "Cannot reduce or move "
+                + what
+                + " while it is active on node(s) "
+                + on
+                + ": deactivate it there first.");
+      }
+    }
+    return changed;
+  }
+
+  /** True when {@code n} keeps every segment of {@code o} and only adds extents after them. */
+  static boolean grows(LogicalVolume o, LogicalVolume n) {
+    if (n.extentCount() < o.extentCount()) {
+      return false;
+    }
+    List<Segment> a = o.segments();
+    List<Segment> b = n.segments();
+    if (b.size() < a.size() || a.isEmpty()) {
+      return b.size() >= a.size();
+    }
+    for (int i = 0; i < a.size() - 1; i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return false;
+      }
+    }
+    // The last old segment may have been lengthened in place (merged with the new extents).
+    Segment last = a.get(a.size() - 1);
+    Segment same = b.get(a.size() - 1);
+    if (last.equals(same)) {
+      return true;
+    }
+    if (last instanceof StripedSegment x && same instanceof StripedSegment y) {
+      return x.startExtent() == y.startExtent()
+          && x.stripes().equals(y.stripes())
+          && x.stripeSize() == y.stripeSize()
+          && y.extentCount() >= x.extentCount();
+    }
+    return false;
+  }
+
+  private List<String> activeElsewhere(String vgUuid, LogicalVolume lv) throws IOException {
+    List<String> nodes = new ArrayList<>();
+    try {
+      for (Activation a : cluster().activations().activations(vgUuid, lv.id().dashed())) {
+        if (!a.node().equals(cluster().nodeId())) {
+          nodes.add(a.node());
+        }
+      }
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("ZooKeeper: " + e, e);
+    }
+    return nodes;
+  }
+
+  private String text(VolumeGroup vg, long seqno) {
+    MetadataHeader header = MetadataHeader.now("Write from " + label + ".", null);
+    return MetadataText.printOnDisk(new VgMetadata(vg.withSeqno(seqno), header));
+  }
+
+  @Override
+  public void activate(VolumeGroup vg, LogicalVolume lv, String mode) throws EngineException {
+    String what = vg.name() + "/" + lv.name();
+    String vgUuid = vg.id().dashed();
+    String lvUuid = lv.id().dashed();
+    try {
+      ActivationMode m = mode(vgUuid, lvUuid, mode);
+      Held h = held.get(vg.name());
+      if (h == null) {
+        cluster().activate(vgUuid, lvUuid, m, label); // takes the VG lock itself
+      } else {
+        cluster().activations().activate(h.lock(), vgUuid, lvUuid, m);
+      }
+      try {
+        backend.tables().activate(vg, lv);
+      } catch (IOException | RuntimeException e) {
+        cluster().deactivate(vgUuid, lvUuid);
+        throw new EngineException("Failed to activate " + what + ": " + e.getMessage(), e);
+      }
+    } catch (ActivationConflictException e) {
+      throw new EngineException(
+          "Cannot activate " + what + ": " + e.getMessage().replace("LV " + lvUuid, "it"));
+    } catch (EngineException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while activating " + what);
+    } catch (Exception e) {
+      throw new EngineException("Failed to activate " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The activation mode: {@code sy} shared; {@code ey}, and {@code y} as lvmlockd has it for a
+   * shared VG, exclusive; none given (a refresh, a reload after lvextend): the node's current mode.
+   */
+  private ActivationMode mode(String vgUuid, String lvUuid, String mode) {
+    String m = mode == null ? "" : mode.startsWith("a") ? mode.substring(1) : mode;
+    if (m.equals("sy") || m.equals("s")) {
+      return ActivationMode.SHARED;
+    }
+    if (m.isEmpty()) {
+      for (Activation a : cluster().activations().local()) {
+        if (a.vgUuid().equals(vgUuid) && a.lvUuid().equals(lvUuid)) {
+          return a.mode();
+        }
+      }
+    }
+    return ActivationMode.EXCLUSIVE;
+  }
+
+  @Override
+  public void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
+    try {
+      backend.tables().deactivate(vg.name(), lv.name());
+      cluster().deactivate(vg.id().dashed(), lv.id().dashed());
+    } catch (Exception e) {
+      throw new EngineException(
+          "Failed to deactivate " + vg.name() + "/" + lv.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean isActive(VolumeGroup vg, LogicalVolume lv) {
+    if (backend.tables().isActive(vg.name(), lv.name())) {
+      return true;
+    }
+    String v = vg.id().dashed();
+    String l = lv.id().dashed();
+    return cluster().activations().local().stream()
+        .anyMatch(a -> a.vgUuid().equals(v) && a.lvUuid().equals(l));
+  }
+
+  @Override
+  public void wipeStart(VolumeGroup vg, LogicalVolume lv) throws EngineException {
+    if (lv.segments().isEmpty() || !(lv.segments().get(0) instanceof StripedSegment seg)) {
+      return;
+    }
+    var stripe = seg.stripes().get(0);
+    PhysicalVolume pv =
+        vg.pvs().stream().filter(p -> p.id().equals(stripe.pv())).findFirst().orElse(null);
+    if (pv == null) {
+      return;
+    }
+    long offset = (pv.peStart() + stripe.startExtent() * vg.extentSize()) * 512;
+    long length = Math.min(4096, vg.extentSize() * 512);
+    try {
+      String device = deviceOf(pv);
+      try (FileChannel ch = FileChannel.open(Path.of(device), StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.allocate((int) length), offset);
+        ch.force(true);
+      }
+    } catch (IOException e) {
+      throw new EngineException(
+          "Failed to wipe start of new LV " + vg.name() + "/" + lv.name() + ": " + e.getMessage());
+    }
+  }
+
+  private String deviceOf(PhysicalVolume pv) throws IOException {
+    List<io.clvm.format.disk.FileDevice> open = new ArrayList<>();
+    try {
+      for (String d : backend.devices()) {
+        try {
+          open.add(io.clvm.format.disk.FileDevice.openReadOnly(Path.of(d)));
+        } catch (IOException e) {
+          // not here
+        }
+      }
+      for (PvScan s : MetadataStore.scan(open)) {
+        if (s.pvUuid().map(u -> u.equals(pv.id().raw())).orElse(false)) {
+          return s.device().name();
+        }
+      }
+    } finally {
+      for (var f : open) {
+        f.close();
+      }
+    }
+    throw new IOException("PV " + pv.id().dashed() + " not found on this node");
+  }
+
+  /**
+   * After the command (its locks released): waits, bounded, until every node with a changed LV
+   * active has applied the commits; prints {@code applied on N/M nodes} when {@code report}.
+   */
+  public void finish(Console console, boolean report) {
+    Map<String, Done> last = new HashMap<>();
+    for (Done d : commits) {
+      Done prev = last.get(d.vgUuid());
+      Set<String> lvs = new LinkedHashSet<>(d.changed());
+      if (prev != null) {
+        lvs.addAll(prev.changed());
+      }
+      last.put(d.vgUuid(), new Done(d.vgUuid(), d.seqno(), lvs));
+    }
+    for (Done d : last.values()) {
+      try {
+        PropagationReport r =
+            cluster().protocol().awaitPropagation(d.vgUuid(), d.seqno(), d.changed());
+        if (report) {
+          console.print(r.summary());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        console.warn("committed, but propagation could not be checked: " + e.getMessage());
+      }
+    }
+  }
+
+  /** The commits this command made, as {@code uuid@seqno} (tests, logs). */
+  public List<String> commits() {
+    return commits.stream().map(d -> d.vgUuid() + "@" + d.seqno()).toList();
+  }
+
+  /** Whether this command changed metadata. */
+  public boolean committed() {
+    return !commits.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterCoordinator[" + Objects.toString(label) + "]";
+  }
+}

@@ -1,0 +1,152 @@
+package io.clvm.daemon.backend;
+
+import io.clvm.cluster.commit.ClusterStateException;
+import io.clvm.cluster.commit.CommittedVg;
+import io.clvm.cluster.commit.MdaState;
+import io.clvm.cluster.commit.MetadataDisks;
+import io.clvm.format.disk.FileDevice;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.PhysicalVolume;
+import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.store.MetadataCopy;
+import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.PreparedCommit;
+import io.clvm.format.store.PvScan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The commit protocol's view of the shared disks, over fmt-disk's store: every call scans the
+ * candidate devices afresh (another node may have written since), precommit writes the text into
+ * free space of every metadata area of the VG's PVs and keeps the {@link PreparedCommit}, commit
+ * points the headers at it.
+ */
+final class DiskMetadata implements MetadataDisks {
+  private final Supplier<List<String>> devices;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  private record Pending(long seqno, PreparedCommit prepared, List<FileDevice> open) {}
+
+  DiskMetadata(Supplier<List<String>> devices) {
+    this.devices = devices;
+  }
+
+  private List<FileDevice> open(boolean writable) throws IOException {
+    List<FileDevice> out = new ArrayList<>();
+    for (String d : devices.get()) {
+      try {
+        out.add(
+            writable ? FileDevice.openReadWrite(Path.of(d)) : FileDevice.openReadOnly(Path.of(d)));
+      } catch (IOException e) {
+        // a device that cannot be opened is not one of ours here; the VG reports it missing
+      }
+    }
+    return out;
+  }
+
+  private static void close(List<FileDevice> devs) {
+    for (FileDevice d : devs) {
+      try {
+        d.close();
+      } catch (IOException e) {
+        // read-only or already flushed
+      }
+    }
+  }
+
+  @Override
+  public Optional<CommittedVg> readCommitted(String vgUuid) throws IOException {
+    List<FileDevice> devs = open(false);
+    try {
+      String raw = vgUuid.replace("-", "");
+      List<MetadataCopy> copies = new ArrayList<>();
+      for (PvScan s : MetadataStore.scan(devs)) {
+        s.areas()
+            .forEach(
+                a ->
+                    a.copy()
+                        .filter(c -> c.vgId().replace("-", "").equals(raw))
+                        .ifPresent(copies::add));
+      }
+      if (copies.isEmpty()) {
+        return Optional.empty();
+      }
+      // Areas that disagree (a crash inside a disk commit): the lowest seqno, so that the VG
+      // counts as behind and is rolled forward.
+      MetadataCopy low = copies.get(0);
+      for (MetadataCopy c : copies) {
+        if (c.seqno() < low.seqno()) {
+          low = c;
+        }
+      }
+      return Optional.of(new CommittedVg(vgUuid, low.seqno(), low.textString()));
+    } finally {
+      close(devs);
+    }
+  }
+
+  @Override
+  public List<MdaState> precommit(String vgUuid, long seqno, String text) throws IOException {
+    VolumeGroup vg = MetadataText.parse(text).vg();
+    Set<String> pvIds = new HashSet<>();
+    for (PhysicalVolume pv : vg.pvs()) {
+      pvIds.add(pv.id().raw());
+    }
+    List<FileDevice> all = open(true);
+    List<FileDevice> mine = new ArrayList<>();
+    List<FileDevice> others = new ArrayList<>();
+    for (PvScan s : MetadataStore.scan(all)) {
+      FileDevice d = (FileDevice) s.device();
+      (s.pvUuid().map(pvIds::contains).orElse(false) ? mine : others).add(d);
+    }
+    close(others);
+    if (mine.size() < pvIds.size()) {
+      close(mine);
+      throw new ClusterStateException(
+          "VG " + vg.name() + ": only " + mine.size() + " of its " + pvIds.size() + " PVs found");
+    }
+    PreparedCommit prepared;
+    try {
+      prepared =
+          MetadataStore.precommit(mine, vg.name(), seqno, text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      close(mine);
+      throw e;
+    }
+    Pending old = pending.put(vgUuid, new Pending(seqno, prepared, mine));
+    if (old != null) {
+      close(old.open());
+    }
+    List<MdaState> slots = new ArrayList<>();
+    for (MetadataCopy c : prepared.copies()) {
+      slots.add(new MdaState(c.pvUuid(), c.mdaStart(), c.textOffset(), c.size(), c.checksum()));
+    }
+    return slots;
+  }
+
+  @Override
+  public void commit(String vgUuid, long seqno, List<MdaState> slots) throws IOException {
+    Pending p = pending.remove(vgUuid);
+    if (p == null || p.seqno() != seqno) {
+      if (p != null) {
+        close(p.open());
+      }
+      throw new ClusterStateException(
+          "VG " + vgUuid + ": no precommitted text at seqno " + seqno + " on this node");
+    }
+    try {
+      p.prepared().commit();
+    } finally {
+      close(p.open());
+    }
+  }
+}

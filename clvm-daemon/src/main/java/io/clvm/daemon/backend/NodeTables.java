@@ -1,0 +1,203 @@
+package io.clvm.daemon.backend;
+
+import io.clvm.dm.DeviceMapper;
+import io.clvm.dm.DeviceMapperOperations;
+import io.clvm.dm.DeviceNodes;
+import io.clvm.dm.DeviceNumber;
+import io.clvm.dm.DmName;
+import io.clvm.dm.InMemoryDeviceMapper;
+import io.clvm.dm.KernelDeviceMapper;
+import io.clvm.dm.Sectors;
+import io.clvm.dm.lvm.LvActivation;
+import io.clvm.dm.lvm.LvDevice;
+import io.clvm.dm.lvm.PvDevices;
+import io.clvm.dm.table.ErrorTarget;
+import io.clvm.dm.table.Table;
+import io.clvm.engine.Devices;
+import io.clvm.format.disk.FileDevice;
+import io.clvm.format.model.LogicalVolume;
+import io.clvm.format.model.LvmUuid;
+import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.PvScan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's device-mapper tables: the kernel's when {@code /dev/mapper/control} opens, else an
+ * in-memory device-mapper that records the tables without loading them (said plainly in the log).
+ * Every dm name and UUID carries this node's prefix ({@code activation.name_prefix}), so that
+ * several nodes can share one kernel (the demo, the kernel tests).
+ */
+public final class NodeTables {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeTables.class);
+
+  /** Major number of the made-up devices that stand for regular-file PVs in memory mode. */
+  static final int FILE_PV_MAJOR = 240;
+
+  private final DeviceMapper dm;
+  private final boolean kernel;
+  private final String prefix;
+  private final LvActivation activation;
+  private final Supplier<List<String>> devices;
+  private final Map<String, DeviceNumber> fileNumbers = new HashMap<>();
+  private final Map<String, Table> fencedTables = new HashMap<>();
+
+  NodeTables(DeviceMapper dm, boolean kernel, String prefix, Supplier<List<String>> devices) {
+    this.dm = dm;
+    this.kernel = kernel;
+    this.prefix = prefix;
+    this.devices = devices;
+    this.activation = new LvActivation(dm, kernel ? DeviceNodes.AUTO : DeviceNodes.NONE, prefix);
+  }
+
+  /**
+   * Opens this node's device-mapper: {@code mode} {@code kernel} (fail without one), {@code
+   * memory}, or {@code auto} (the kernel when it has device-mapper, else memory).
+   */
+  static NodeTables open(String mode, String prefix, Supplier<List<String>> devices)
+      throws IOException {
+    if (!mode.equals("memory")) {
+      try {
+        KernelDeviceMapper k = KernelDeviceMapper.open();
+        LOG.info("device-mapper: kernel {} (dm name prefix '{}')", k.version(), prefix);
+        return new NodeTables(k, true, prefix, devices);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        if (mode.equals("kernel")) {
+          throw new IOException("device-mapper not available: " + e.getMessage(), e);
+        }
+        LOG.warn(
+            "device-mapper not available: tables are recorded, not loaded ({})", e.getMessage());
+      }
+    } else {
+      LOG.warn(
+          "device-mapper not used (activation.device_mapper = memory): tables are recorded,"
+              + " not loaded");
+    }
+    return new NodeTables(new InMemoryDeviceMapper(), false, prefix, devices);
+  }
+
+  /** True when tables go into the kernel. */
+  public boolean kernel() {
+    return kernel;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public DeviceMapper deviceMapper() {
+    return dm;
+  }
+
+  /** Where each PV is: block devices by their number; regular files get a made-up one in memory. */
+  synchronized PvDevices pvDevices() throws IOException {
+    Map<LvmUuid, DeviceNumber> map = new HashMap<>();
+    List<FileDevice> open = new ArrayList<>();
+    try {
+      for (String d : devices.get()) {
+        try {
+          open.add(FileDevice.openReadOnly(Path.of(d)));
+        } catch (IOException e) {
+          // not there on this node
+        }
+      }
+      for (PvScan s : MetadataStore.scan(open)) {
+        if (s.pvUuid().isEmpty()) {
+          continue;
+        }
+        String name = s.device().name();
+        long[] mm = Devices.majorMinor(name);
+        DeviceNumber number;
+        if (mm != null) {
+          number = new DeviceNumber((int) mm[0], (int) mm[1]);
+        } else if (kernel) {
+          continue; // a regular file cannot be mapped by the kernel: the table load names it
+        } else {
+          number =
+              fileNumbers.computeIfAbsent(
+                  name, n -> new DeviceNumber(FILE_PV_MAJOR, fileNumbers.size()));
+          ((InMemoryDeviceMapper) dm).addBlockDevice(number, Sectors.ofBytes(s.device().size()));
+        }
+        map.put(LvmUuid.parse(s.pvUuid().get()), number);
+      }
+    } finally {
+      for (FileDevice f : open) {
+        try {
+          f.close();
+        } catch (IOException e) {
+          // read-only
+        }
+      }
+    }
+    return PvDevices.of(map);
+  }
+
+  /** Creates or reloads (online) the table of {@code lv}. */
+  public synchronized LvActivation.Outcome activate(
+      io.clvm.format.model.VolumeGroup vg, LogicalVolume lv) throws IOException {
+    LvDevice d = activation.device(vg, lv, pvDevices());
+    if (fencedTables.containsKey(key(vg.name(), lv.name()))) {
+      fencedTables.put(key(vg.name(), lv.name()), d.table()); // restored by unfence
+      return LvActivation.Outcome.UNCHANGED;
+    }
+    return activation.activate(d);
+  }
+
+  public synchronized boolean deactivate(String vg, String lv) throws IOException {
+    fencedTables.remove(key(vg, lv));
+    return activation.deactivate(vg, lv);
+  }
+
+  public synchronized boolean isActive(String vg, String lv) {
+    try {
+      return dm.info(activation.dmName(vg, lv)).isPresent();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The live table of {@code vg/lv} here, if active. */
+  public synchronized Optional<Table> liveTable(String vg, String lv) throws IOException {
+    return activation.liveTable(vg, lv);
+  }
+
+  /** The dm name of {@code vg/lv} on this node. */
+  public DmName dmName(String vg, String lv) {
+    return activation.dmName(vg, lv);
+  }
+
+  /** Replaces the live table with an {@code error} target of the same size (fencing). */
+  public synchronized void fence(String vg, String lv) throws IOException {
+    Optional<Table> live = activation.liveTable(vg, lv);
+    if (live.isEmpty()) {
+      return;
+    }
+    fencedTables.putIfAbsent(key(vg, lv), live.get());
+    new DeviceMapperOperations(dm)
+        .reload(
+            activation.dmName(vg, lv),
+            Table.single(live.get().size(), new ErrorTarget()),
+            DeviceMapper.SuspendMode.NOFLUSH);
+  }
+
+  /** Loads back the table that {@link #fence} replaced (or the latest committed one). */
+  public synchronized void unfence(String vg, String lv) throws IOException {
+    Table t = fencedTables.remove(key(vg, lv));
+    if (t != null) {
+      new DeviceMapperOperations(dm)
+          .reload(activation.dmName(vg, lv), t, DeviceMapper.SuspendMode.FLUSH);
+    }
+  }
+
+  private static String key(String vg, String lv) {
+    return vg + "/" + lv;
+  }
+}

@@ -1,0 +1,42 @@
+package io.clvm.engine;
+
+import io.clvm.format.model.LogicalVolume;
+import io.clvm.format.model.VolumeGroup;
+
+/**
+ * What clvmd plugs into the engine in cluster mode (integ): cluster locks instead of the host-local
+ * file locks, commits through the cluster's commit protocol instead of a direct disk write, and
+ * activation registered in the cluster and loaded into this node's device-mapper. Null in local
+ * mode: the engine then works as lvm2's {@code locking_type=1}.
+ */
+public interface Coordinator {
+  /** The cluster lock of VG {@code vgName}, held until closed (in place of the file lock). */
+  AutoCloseable lockVg(String vgName) throws EngineException;
+
+  /** The cluster's global lock (VG namespace and orphan PVs). */
+  AutoCloseable lockGlobal() throws EngineException;
+
+  /** Refuses a VG this cluster does not manage (in place of local mode's lock_type check). */
+  void checkWritable(VgState st) throws EngineException;
+
+  /**
+   * Commits {@code next} as the successor of {@code old} (null: a new VG, which is marked as
+   * cluster-managed); returns the VG as written, with its new seqno.
+   */
+  VolumeGroup commit(VgState old, VolumeGroup next) throws EngineException;
+
+  /**
+   * Activates {@code lv} on this node in {@code mode} ({@code y}, {@code ey}, {@code sy}, ...,
+   * null: keep the node's current mode, or the default): registered in the cluster, then loaded.
+   */
+  void activate(VolumeGroup vg, LogicalVolume lv, String mode) throws EngineException;
+
+  /** Removes this node's table of {@code lv} and its activation. */
+  void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException;
+
+  /** Zeroes the first 4 KiB of a new LV (lvcreate's {@code -Z y}). */
+  void wipeStart(VolumeGroup vg, LogicalVolume lv) throws EngineException;
+
+  /** True when {@code lv} is active on this node. */
+  boolean isActive(VolumeGroup vg, LogicalVolume lv);
+}

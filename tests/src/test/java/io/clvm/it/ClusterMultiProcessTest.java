@@ -1,0 +1,308 @@
+package io.clvm.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clvm.format.disk.FileDevice;
+import io.clvm.format.model.LogicalVolume;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.PhysicalVolume;
+import io.clvm.format.model.Segment;
+import io.clvm.format.model.Stripe;
+import io.clvm.format.model.StripedSegment;
+import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.VgRead;
+import io.clvm.testing.RequiresLvm2;
+import io.clvm.testing.lvm2.Lvm2Oracle;
+import io.clvm.testing.lvm2.TestLoopDevice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * issue 6's multi-process test: three clvmd JVMs on one VG of three shared PV files. Concurrent
+ * lvcreate/lvextend from all nodes are each acknowledged or refused with a clear error, and the
+ * final metadata has every acknowledged change, no extent used twice, and passes lvm2's vgck; an
+ * extend on node 1 is applied on nodes 2 and 3; an exclusive activation conflict is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterMultiProcessTest {
+  private static final int THREADS_PER_NODE = 2;
+  private static final int LVS_PER_THREAD = 4;
+
+  private ThreeNodeCluster cluster;
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new ThreeNodeCluster(128L << 20);
+    List<String> pvs = cluster.pvs.stream().map(Path::toString).toList();
+    List<String> args = new ArrayList<>(List.of("pvcreate"));
+    args.addAll(pvs);
+    cluster.ok(1, args.toArray(new String[0]));
+    args = new ArrayList<>(List.of("vgcreate", "--shared", "vg"));
+    args.addAll(pvs);
+    cluster.ok(1, args.toArray(new String[0]));
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** The VG as the disks have it now. */
+  private VolumeGroup onDisk() throws Exception {
+    List<FileDevice> devs = new ArrayList<>();
+    try {
+      for (Path p : cluster.pvs) {
+        devs.add(FileDevice.openReadOnly(p));
+      }
+      VgRead read = MetadataStore.read(devs, "vg");
+      assertTrue(read.consistent(), "metadata areas disagree: " + read.problems());
+      return MetadataText.parse(new String(read.text(), StandardCharsets.UTF_8)).vg();
+    } finally {
+      for (FileDevice d : devs) {
+        d.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void concurrentCreatesAndExtendsFromAllNodes() throws Exception {
+    Map<String, Integer> expectedExtents = new ConcurrentHashMap<>();
+    AtomicInteger refused = new AtomicInteger();
+    List<String> unclear = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(ThreeNodeCluster.NODES * THREADS_PER_NODE);
+    List<Future<?>> work = new ArrayList<>();
+    for (int node = 1; node <= ThreeNodeCluster.NODES; node++) {
+      for (int t = 0; t < THREADS_PER_NODE; t++) {
+        int n = node;
+        int thread = t;
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < LVS_PER_THREAD; i++) {
+                    String lv = "n" + n + "t" + thread + "lv" + i;
+                    ThreeNodeCluster.Result c =
+                        cluster.run(n, "lvcreate", "-an", "-l", "1", "-n", lv, "vg");
+                    if (!c.ok()) {
+                      check(c, unclear, refused);
+                      continue;
+                    }
+                    expectedExtents.put(lv, 1);
+                    // extended through the next node: allocation there, against the committed VG
+                    int other = n % ThreeNodeCluster.NODES + 1;
+                    ThreeNodeCluster.Result e =
+                        cluster.run(other, "lvextend", "-l", "+1", "vg/" + lv);
+                    if (e.ok()) {
+                      expectedExtents.put(lv, 2);
+                    } else {
+                      check(e, unclear, refused);
+                    }
+                  }
+                  return null;
+                }));
+      }
+    }
+    for (Future<?> f : work) {
+      f.get();
+    }
+    pool.shutdown();
+    assertTrue(unclear.isEmpty(), "refusals without a clear error: " + unclear);
+
+    VolumeGroup vg = onDisk();
+    Map<String, Long> actual = new TreeMap<>();
+    for (LogicalVolume lv : vg.lvs()) {
+      actual.put(lv.name(), lv.extentCount());
+    }
+    // No lost commits, nothing that was not acknowledged.
+    Map<String, Long> expected = new TreeMap<>();
+    expectedExtents.forEach((k, v) -> expected.put(k, v.longValue()));
+    assertEquals(expected, actual, "LVs on disk vs acknowledged changes (" + refused + " refused)");
+    assertTrue(
+        expected.size()
+            >= ThreeNodeCluster.NODES * THREADS_PER_NODE * LVS_PER_THREAD - refused.get(),
+        "acknowledged creates");
+    assertNoOverlaps(vg);
+  }
+
+  private static void check(
+      ThreeNodeCluster.Result r, List<String> unclear, AtomicInteger refused) {
+    refused.incrementAndGet();
+    if (r.exit() != 5 || r.err().isBlank()) {
+      unclear.add(r.toString());
+    }
+  }
+
+  /** Every PV extent is used at most once and lies inside its PV. */
+  static void assertNoOverlaps(VolumeGroup vg) {
+    Map<String, long[]> owner = new TreeMap<>();
+    for (PhysicalVolume pv : vg.pvs()) {
+      owner.put(pv.id().raw(), new long[(int) pv.peCount()]);
+    }
+    int lvIndex = 0;
+    for (LogicalVolume lv : vg.lvs()) {
+      lvIndex++;
+      for (Segment s : lv.segments()) {
+        StripedSegment seg = (StripedSegment) s;
+        for (Stripe st : seg.stripes()) {
+          long[] used = owner.get(st.pv().raw());
+          for (long pe = st.startExtent(); pe < st.startExtent() + seg.areaLength(); pe++) {
+            assertTrue(pe < used.length, lv.name() + " maps extent " + pe + " beyond its PV");
+            assertEquals(0, used[(int) pe], lv.name() + " shares extent " + pe + " of a PV");
+            used[(int) pe] = lvIndex;
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void extendOnNode1IsAppliedOnNodes2And3() throws Exception {
+    cluster.ok(1, "lvcreate", "-an", "-l", "2", "-n", "shared", "vg");
+    for (int n = 1; n <= 3; n++) {
+      cluster.ok(n, "lvchange", "-asy", "vg/shared");
+    }
+    ThreeNodeCluster.Result r = cluster.ok(1, "lvextend", "-l", "+3", "vg/shared");
+    assertTrue(r.out().contains("applied on 3/3 nodes"), r.toString());
+
+    // Every node recorded the new seqno as applied (its table reloaded), seen from node 2.
+    long seqno = onDisk().seqno();
+    JsonNode status =
+        new ObjectMapper()
+            .readTree(cluster.ok(2, "cluster", "status", "--reportformat", "json").out());
+    JsonNode vg = status.path("cluster").path("vgs").get(0);
+    assertEquals(seqno, vg.path("seqno").asLong(), status.toPrettyString());
+    for (String node : List.of("node1", "node2", "node3")) {
+      assertEquals(seqno, vg.path("applied").path(node).asLong(), node + ": " + status);
+    }
+    List<String> active = new ArrayList<>();
+    vg.path("active")
+        .forEach(a -> active.add(a.path("lv_name").asText() + "@" + a.path("node").asText()));
+    assertTrue(
+        active.containsAll(List.of("vg/shared@node1", "vg/shared@node2", "vg/shared@node3")),
+        active.toString());
+    // An LV active elsewhere cannot be reduced or removed behind the other nodes' backs.
+    ThreeNodeCluster.Result reduce = cluster.run(1, "lvreduce", "-y", "-l", "-1", "vg/shared");
+    assertEquals(5, reduce.exit(), reduce.toString());
+    assertTrue(reduce.err().contains("active on node(s)"), reduce.toString());
+    assertEquals(5, onDisk().lv("shared").orElseThrow().extentCount());
+  }
+
+  @Test
+  @Order(3)
+  void exclusiveActivationConflictIsRefused() {
+    cluster.ok(1, "lvcreate", "-an", "-l", "1", "-n", "excl", "vg");
+    cluster.ok(2, "lvchange", "-aey", "vg/excl");
+    ThreeNodeCluster.Result ex = cluster.run(3, "lvchange", "-aey", "vg/excl");
+    assertEquals(5, ex.exit(), ex.toString());
+    assertTrue(ex.err().contains("node2"), "names the node that has it: " + ex);
+    ThreeNodeCluster.Result sh = cluster.run(1, "lvchange", "-asy", "vg/excl");
+    assertEquals(5, sh.exit(), sh.toString());
+    // Released on node 2, node 3 may take it.
+    cluster.ok(2, "lvchange", "-an", "vg/excl");
+    cluster.ok(3, "lvchange", "-aey", "vg/excl");
+  }
+
+  @Test
+  @Order(4)
+  void unreachableDaemonFailsClearlyWithoutFallback() throws Exception {
+    Path conf = cluster.dir.resolve("nowhere.conf");
+    java.nio.file.Files.writeString(
+        conf,
+        "global.locking_mode = \"cluster\"\nsocket.path = \""
+            + cluster.dir.resolve("none.sock")
+            + "\"\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    io.clvm.cli.Session s =
+        new io.clvm.cli.Session(
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.PrintWriter(err, true),
+            new java.io.ByteArrayInputStream(new byte[0]),
+            false,
+            Map.of("CLVM_CONF", conf.toString()));
+    assertEquals(5, io.clvm.cli.Main.run(new String[] {"lvs"}, s));
+    assertTrue(err.toString().contains("clvmd"), err.toString());
+  }
+
+  @Test
+  @Order(5)
+  @RequiresLvm2
+  void finalMetadataPassesLvm2Vgck() throws Exception {
+    VolumeGroup vg = onDisk();
+    assertFalse(vg.lvs().isEmpty());
+    // vgck refuses a dlm VG without lvmlockd: on copies, let lvm2 itself take the VG out of
+    // cluster management (it parses and rewrites our metadata), then check it with vgck.
+    List<Path> copies = new ArrayList<>();
+    for (Path pv : cluster.pvs) {
+      Path copy =
+          pv.resolveSibling(pv.getFileName().toString().replace("-clvmtest", "-copy-clvmtest"));
+      java.nio.file.Files.copy(pv, copy);
+      copies.add(copy);
+    }
+    // (the originals are deleted when detached.) lvm2 reads the cluster-managed VG with --shared
+    // (and refuses to change it).
+    try (Attached originals = attach(cluster.pvs)) {
+      try (Lvm2Oracle lvm = Lvm2Oracle.forDevices(originals.devices())) {
+        Lvm2Oracle.Result lvs =
+            lvm.run(
+                "lvs", "--shared", "--noheadings", "-o", "lv_name,lv_size", "--units", "s", "vg");
+        assertTrue(lvs.ok(), lvs.toString());
+        assertEquals(vg.lvs().size(), lvs.stdout().strip().split("\n").length, lvs.toString());
+        Lvm2Oracle.Result create = lvm.run("lvcreate", "-an", "-l", "1", "-n", "intruder", "vg");
+        assertEquals(5, create.exitCode(), "plain lvm2 must not change it: " + create);
+      }
+    }
+    try (Attached attached = attach(copies);
+        Lvm2Oracle lvm = Lvm2Oracle.forDevices(attached.devices())) {
+      Lvm2Oracle.Result unlock =
+          lvm.run("vgchange", "--lock-type", "none", "--lock-opt", "force", "-y", "vg");
+      assertTrue(unlock.ok(), unlock.toString());
+      Lvm2Oracle.Result vgck = lvm.run("vgck", "vg");
+      assertTrue(vgck.ok() && vgck.errors().isEmpty(), vgck.toString());
+    }
+  }
+
+  /** Loop devices over image files; detached (and the files deleted) on close. */
+  private record Attached(List<TestLoopDevice> loops) implements AutoCloseable {
+    List<Path> devices() {
+      return loops.stream().map(TestLoopDevice::device).toList();
+    }
+
+    @Override
+    public void close() {
+      loops.forEach(TestLoopDevice::close);
+    }
+  }
+
+  private static Attached attach(List<Path> images) {
+    List<TestLoopDevice> loops = new ArrayList<>();
+    for (Path p : images) {
+      loops.add(TestLoopDevice.attach(p, 512));
+    }
+    return new Attached(loops);
+  }
+}
