@@ -1,10 +1,12 @@
 package io.clvm.cli;
 
+import io.clvm.engine.Display;
 import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.LvOps;
 import io.clvm.engine.units.ExtentsArg;
 import io.clvm.engine.units.SizeArg;
+import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -328,7 +330,7 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new Display(engine, Units.parseOrDefault(units)).lvdisplay(lvs, maps);
     }
   }
 
@@ -345,7 +347,7 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new Display(engine, null).lvscan();
     }
   }
 }

@@ -74,7 +74,10 @@ public final class Main {
     }
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
+    if (Boolean.getBoolean("clvm.cdsTraining")) {
+      System.exit(CdsTraining.run());
+    }
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
     PrintWriter err =
@@ -108,19 +111,35 @@ public final class Main {
    */
   private static CommandLine commandLine(String[] args, Session session) {
     IFactory factory = factory(session);
-    if (args.length > 0) {
-      for (Class<?> c : Clvm.class.getAnnotation(Command.class).subcommands()) {
-        Command annotation = c.getAnnotation(Command.class);
-        if (annotation != null && !"help".equals(args[0]) && annotation.name().equals(args[0])) {
-          try {
-            return new CommandLine(factory.create(c), factory);
-          } catch (Exception e) {
-            throw new IllegalStateException("cannot create command " + args[0], e);
-          }
-        }
+    Class<?> one = args.length > 0 ? commandClass(args[0]) : null;
+    if (one != null) {
+      try {
+        return new CommandLine(factory.create(one), factory);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot create command " + args[0], e);
       }
     }
     return new CommandLine(new Clvm(), factory);
+  }
+
+  /** The class of one command, by name, without loading the other 34. */
+  private static Class<?> commandClass(String name) {
+    switch (name) {
+      case "pvs":
+        return ReportCommands.Pvs.class;
+      case "vgs":
+        return ReportCommands.Vgs.class;
+      case "lvs":
+        return ReportCommands.Lvs.class;
+      default:
+        for (Class<?> c : Clvm.class.getAnnotation(Command.class).subcommands()) {
+          Command annotation = c.getAnnotation(Command.class);
+          if (annotation != null && !"help".equals(name) && annotation.name().equals(name)) {
+            return c;
+          }
+        }
+        return null;
+    }
   }
 
   private static String[] tail(String[] args) {

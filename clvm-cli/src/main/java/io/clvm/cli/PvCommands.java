@@ -1,9 +1,11 @@
 package io.clvm.cli;
 
+import io.clvm.engine.Display;
 import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.PvOps;
 import io.clvm.engine.units.SizeArg;
+import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -226,7 +228,7 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new Display(engine, Units.parseOrDefault(units)).pvdisplay(pvs, maps, shortFormat);
     }
   }
 
@@ -261,7 +263,7 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new Display(engine, null).pvscan(noVolumeGroup, uuid);
     }
   }
 
@@ -288,7 +290,10 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      if (dump != null) {
+        return engine.notImplemented("pvck --dump");
+      }
+      return new Display(engine, null).pvck(pvs);
     }
   }
 }

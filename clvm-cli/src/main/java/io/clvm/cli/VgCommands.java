@@ -1,9 +1,11 @@
 package io.clvm.cli;
 
+import io.clvm.engine.Display;
 import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.VgOps;
 import io.clvm.engine.units.SizeArg;
+import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -306,7 +308,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new Display(engine, Units.parseOrDefault(units)).vgdisplay(vgs, shortFormat);
     }
   }
 
@@ -321,7 +323,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
-      return engine.notImplemented(name());
+      return new Display(engine, null).vgscan();
     }
   }
 }

@@ -115,14 +115,14 @@ public final class ClusterNode implements AutoCloseable {
    * Refused with ActivationConflictException when another node's activation excludes it.
    */
   public Activation activate(String vgUuid, String lvUuid, ActivationMode mode, String command)
-      throws Exception {
+      throws IOException, InterruptedException {
     try (LockHandle lock = locks.vg(vgUuid, command, options.commit().lockTimeout())) {
       return activations.activate(lock, vgUuid, lvUuid, mode);
     }
   }
 
   /** Drops this node's activation of {@code vg/lv}; the caller has removed the table. */
-  public void deactivate(String vgUuid, String lvUuid) throws Exception {
+  public void deactivate(String vgUuid, String lvUuid) throws IOException, InterruptedException {
     activations.deactivate(vgUuid, lvUuid);
   }
 

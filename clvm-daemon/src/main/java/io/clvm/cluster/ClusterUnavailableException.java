@@ -11,4 +11,8 @@ public final class ClusterUnavailableException extends IOException {
   public ClusterUnavailableException(String message) {
     super(message);
   }
+
+  public ClusterUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -51,7 +51,11 @@ public final class NodeRegistry implements AutoCloseable {
   }
 
   /** Every registered node, sorted by id. */
-  public List<NodeInfo> list() throws Exception {
+  public List<NodeInfo> list() throws IOException, InterruptedException {
+    return Zk.io(this::readAll);
+  }
+
+  private List<NodeInfo> readAll() throws Exception {
     List<NodeInfo> result = new ArrayList<>();
     List<String> children;
     try {

@@ -52,7 +52,10 @@ public final class DuplicatePvs {
     }
   }
 
-  /** Resolves duplicates among {@code scans}, warning on {@code console} about each. */
+  /**
+   * Resolves duplicates among {@code scans}, warning on {@code console} about each ({@code null}:
+   * silently, when the same devices are scanned again after a commit).
+   */
   public static Result resolve(List<PvScan> scans, MultipathComponents mp, Console console) {
     Map<String, List<PvScan>> byUuid = new LinkedHashMap<>();
     for (PvScan s : scans) {
@@ -85,7 +88,8 @@ public final class DuplicatePvs {
           for (PvScan s : same) {
             if (s != map) {
               dropped.add(s);
-              console.warn(
+              warn(
+                  console,
                   "Not using device "
                       + s.device().name()
                       + " for PV "
@@ -106,7 +110,8 @@ public final class DuplicatePvs {
       for (PvScan s : same.subList(1, same.size())) {
         dropped.add(s);
       }
-      console.warn(
+      warn(
+          console,
           "PV "
               + dashed(uuid)
               + " is on several devices: "
@@ -123,6 +128,12 @@ public final class DuplicatePvs {
       }
     }
     return new Result(List.copyOf(kept), Collections.unmodifiableMap(unresolved));
+  }
+
+  private static void warn(Console console, String message) {
+    if (console != null) {
+      console.warn(message);
+    }
   }
 
   static String dashed(String rawUuid) {

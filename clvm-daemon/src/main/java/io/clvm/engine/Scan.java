@@ -74,7 +74,24 @@ public final class Scan implements AutoCloseable {
           }
         }
       }
-      return new Scan(open, MetadataStore.scan(open), writable, console);
+      // Each device on its own: one that cannot be read (a LUN whose storage server is gone, a
+      // failed disk) is reported by name and skipped, as lvm2 skips it, instead of failing the scan
+      // of every other device with a bare "Input/output error".
+      List<FileDevice> readable = new ArrayList<>();
+      List<PvScan> found = new ArrayList<>();
+      for (FileDevice d : open) {
+        try {
+          found.addAll(MetadataStore.scan(List.of(d)));
+          readable.add(d);
+        } catch (MetadataException e) {
+          throw e;
+        } catch (IOException e) {
+          console.warn("Error reading device " + d.name() + ": " + e.getMessage() + "; skipped.");
+          closeAll(List.of(d));
+        }
+      }
+      open = readable;
+      return new Scan(open, found, writable, console);
     } catch (IOException e) {
       closeAll(open);
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
@@ -188,7 +205,9 @@ public final class Scan implements AutoCloseable {
   public void refresh() throws EngineException {
     cache.clear();
     try {
-      scans = MetadataStore.scan(devices);
+      scans =
+          DuplicatePvs.resolve(MetadataStore.scan(devices), MultipathComponents.SYSTEM, null)
+              .kept();
     } catch (IOException e) {
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
     }

@@ -1,10 +1,13 @@
 package io.clvm.bench;
 
+import io.clvm.format.alloc.LvOperations;
+import io.clvm.format.alloc.SizeSpec;
 import io.clvm.format.disk.LvmCrc;
 import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.VgMetadata;
 import io.clvm.format.text.BigVgText;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What every clvm command pays for the metadata itself: parsing the committed text into the model,
- * printing a new copy, and the CRC lvm2 requires over it. lvm2 needs about 60 ms per command on a
+ * printing a new copy, the CRC lvm2 requires over it, and the allocator's work for one lvcreate and
+ * one lvextend (free-space map of the whole VG included). lvm2 needs about 60 ms per command on a
  * 1,000-LV VG here, process start included; these must be a small fraction of that.
  *
  * <p>Run with {@code scripts/bench-jmh.sh}; results go to BENCHMARKS.md.
@@ -55,6 +59,18 @@ public class MetadataBench {
   @Benchmark
   public String print() {
     return MetadataText.printOnDisk(parsed);
+  }
+
+  @Benchmark
+  public LvOperations.Result allocateNewLv() {
+    return LvOperations.create(
+        parsed.vg(), LvOperations.CreateRequest.linear("bench_new", SizeSpec.extents(2)));
+  }
+
+  @Benchmark
+  public LvOperations.Result extendLastLv() {
+    return LvOperations.extend(
+        parsed.vg(), "lv" + (lvCount - 1), SizeSpec.parseSize("+8m"), 0, 0, List.of(), null);
   }
 
   @Benchmark

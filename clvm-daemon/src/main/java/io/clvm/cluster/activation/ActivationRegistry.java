@@ -3,7 +3,9 @@ package io.clvm.cluster.activation;
 import io.clvm.cluster.ClusterLayout;
 import io.clvm.cluster.ConnectionGuard;
 import io.clvm.cluster.Json;
+import io.clvm.cluster.Zk;
 import io.clvm.cluster.lock.LockHandle;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ public final class ActivationRegistry {
    * exclusively.
    */
   public Activation activate(LockHandle vgLock, String vgUuid, String lvUuid, ActivationMode mode)
-      throws Exception {
+      throws IOException, InterruptedException {
     if (!vgLock.path().equals(layout.vgLock(vgUuid))) {
       throw new IllegalArgumentException("activation needs the lock of VG " + vgUuid);
     }
@@ -75,32 +77,43 @@ public final class ActivationRegistry {
     guard.check(vgLock.token());
     String path = layout.lvActiveNode(vgUuid, lvUuid, nodeId);
     byte[] data = Json.write(new Payload(mode.code(), System.currentTimeMillis()));
-    try {
-      client
-          .create()
-          .creatingParentContainersIfNeeded()
-          .withMode(CreateMode.EPHEMERAL)
-          .forPath(path, data);
-    } catch (KeeperException.NodeExistsException e) {
-      client.setData().forPath(path, data); // mode change by the same node (ex <-> sh)
-    }
+    Zk.io(
+        () -> {
+          try {
+            client
+                .create()
+                .creatingParentContainersIfNeeded()
+                .withMode(CreateMode.EPHEMERAL)
+                .forPath(path, data);
+          } catch (KeeperException.NodeExistsException e) {
+            client.setData().forPath(path, data); // mode change by the same node (ex <-> sh)
+          }
+        });
     Activation a = new Activation(vgUuid, lvUuid, nodeId, mode);
     local.put(key(vgUuid, lvUuid), a);
     return a;
   }
 
   /** Removes this node's activation of {@code vg/lv}, if any. */
-  public void deactivate(String vgUuid, String lvUuid) throws Exception {
+  public void deactivate(String vgUuid, String lvUuid) throws IOException, InterruptedException {
     local.remove(key(vgUuid, lvUuid));
-    try {
-      client.delete().guaranteed().forPath(layout.lvActiveNode(vgUuid, lvUuid, nodeId));
-    } catch (KeeperException.NoNodeException e) {
-      // not active here
-    }
+    Zk.io(
+        () -> {
+          try {
+            client.delete().guaranteed().forPath(layout.lvActiveNode(vgUuid, lvUuid, nodeId));
+          } catch (KeeperException.NoNodeException e) {
+            // not active here
+          }
+        });
   }
 
   /** Every node's activation of one LV. */
-  public List<Activation> activations(String vgUuid, String lvUuid) throws Exception {
+  public List<Activation> activations(String vgUuid, String lvUuid)
+      throws IOException, InterruptedException {
+    return Zk.io(() -> readActivations(vgUuid, lvUuid));
+  }
+
+  private List<Activation> readActivations(String vgUuid, String lvUuid) throws Exception {
     List<Activation> result = new ArrayList<>();
     String dir = layout.lvActive(vgUuid, lvUuid);
     List<String> nodes;
@@ -121,14 +134,17 @@ public final class ActivationRegistry {
   }
 
   /** Every activation of every LV of one VG. */
-  public List<Activation> activations(String vgUuid) throws Exception {
+  public List<Activation> activations(String vgUuid) throws IOException, InterruptedException {
     List<Activation> result = new ArrayList<>();
-    List<String> lvs;
-    try {
-      lvs = client.getChildren().forPath(layout.lvs(vgUuid));
-    } catch (KeeperException.NoNodeException e) {
-      return result;
-    }
+    List<String> lvs =
+        Zk.io(
+            () -> {
+              try {
+                return client.getChildren().forPath(layout.lvs(vgUuid));
+              } catch (KeeperException.NoNodeException e) {
+                return List.<String>of();
+              }
+            });
     for (String lv : lvs.stream().sorted().toList()) {
       result.addAll(activations(vgUuid, lv));
     }
@@ -144,9 +160,10 @@ public final class ActivationRegistry {
    * Whether this node's activation znode for {@code vg/lv} still exists and belongs to the current
    * session. False after a session expiry, even if this node has since reconnected.
    */
-  public boolean stillOwned(String vgUuid, String lvUuid) throws Exception {
-    Stat stat = client.checkExists().forPath(layout.lvActiveNode(vgUuid, lvUuid, nodeId));
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+  public boolean stillOwned(String vgUuid, String lvUuid) throws IOException, InterruptedException {
+    Stat stat =
+        Zk.io(() -> client.checkExists().forPath(layout.lvActiveNode(vgUuid, lvUuid, nodeId)));
+    long session = Zk.io(() -> client.getZookeeperClient().getZooKeeper().getSessionId());
     return stat != null && stat.getEphemeralOwner() == session;
   }
 

@@ -2,6 +2,7 @@ package io.clvm.cluster.commit;
 
 import io.clvm.cluster.ClusterUnavailableException;
 import io.clvm.cluster.ConnectionGuard;
+import io.clvm.cluster.Zk;
 import io.clvm.cluster.lock.ClusterLocks;
 import io.clvm.cluster.lock.LockHandle;
 import io.clvm.cluster.propagate.PropagationReport;
@@ -94,7 +95,7 @@ public final class CommitProtocol {
    */
   public long importVg(String vgUuid, String command) throws IOException, InterruptedException {
     try (LockHandle lock = locks.vg(vgUuid, command, settings.lockTimeout())) {
-      if (zk(() -> store.readState(vgUuid)).isPresent()) {
+      if (Zk.io(() -> store.readState(vgUuid)).isPresent()) {
         throw new ClusterStateException("VG " + vgUuid + " is already under cluster management");
       }
       CommittedVg onDisk =
@@ -103,7 +104,7 @@ public final class CommitProtocol {
               .orElseThrow(() -> new ClusterStateException("VG " + vgUuid + " not found on disks"));
       guard.check(lock.token());
       VgState state = new VgState(onDisk.seqno(), List.of(), nodeId, System.currentTimeMillis());
-      zk(() -> store.create(vgUuid, state, onDisk.text()));
+      Zk.io(() -> store.create(vgUuid, state, onDisk.text()));
       LOG.info("VG {} imported at seqno {}", vgUuid, onDisk.seqno());
       return onDisk.seqno();
     }
@@ -113,7 +114,7 @@ public final class CommitProtocol {
   public boolean repair(String vgUuid, String command) throws IOException, InterruptedException {
     try (LockHandle lock = locks.vg(vgUuid, command, settings.lockTimeout())) {
       VgState state =
-          zk(() -> store.readState(vgUuid))
+          Zk.io(() -> store.readState(vgUuid))
               .orElseThrow(
                   () ->
                       new ClusterStateException(
@@ -153,7 +154,7 @@ public final class CommitProtocol {
   /** integ: rolls the disks forward under a lock the caller holds (readers' repair). */
   public boolean repairUnderLock(LockHandle lock, String vgUuid)
       throws IOException, InterruptedException {
-    Optional<VgStateStore.Versioned> state = zk(() -> store.readState(vgUuid));
+    Optional<VgStateStore.Versioned> state = Zk.io(() -> store.readState(vgUuid));
     return state.isPresent() && rollForward(lock, vgUuid, state.get().state());
   }
 
@@ -168,7 +169,7 @@ public final class CommitProtocol {
       throws IOException, InterruptedException {
     {
       reached(CommitStep.LOCK, vg);
-      Optional<VgStateStore.Versioned> state = zk(() -> store.readState(vg));
+      Optional<VgStateStore.Versioned> state = Zk.io(() -> store.readState(vg));
       if (create && state.isPresent()) {
         throw new ClusterStateException("VG " + vg + " already exists in the cluster");
       }
@@ -178,7 +179,8 @@ public final class CommitProtocol {
       reached(CommitStep.READ_STATE, vg);
       boolean rolled = !create && rollForward(lock, vg, state.get().state());
       reached(CommitStep.ROLL_FORWARD, vg);
-      CommittedVg current = create ? new CommittedVg(vg, 0, "") : zk(() -> store.readMetadata(vg));
+      CommittedVg current =
+          create ? new CommittedVg(vg, 0, "") : Zk.io(() -> store.readMetadata(vg));
       long seqno = current.seqno() + 1;
       NewVg next = change.compute(current, seqno);
       reached(CommitStep.COMPUTE, vg);
@@ -190,10 +192,10 @@ public final class CommitProtocol {
       guard.check(lock.token());
       VgState newState = new VgState(seqno, slots, nodeId, System.currentTimeMillis());
       if (create) {
-        zk(() -> store.create(vg, newState, next.text()));
+        Zk.io(() -> store.create(vg, newState, next.text()));
       } else {
         int version = state.get().version();
-        zk(() -> store.commit(vg, version, newState, next.text()));
+        Zk.io(() -> store.commit(vg, version, newState, next.text()));
       }
       reached(CommitStep.COMMIT_POINT, vg);
 
@@ -250,7 +252,7 @@ public final class CommitProtocol {
               + state.seqno()
               + ": written outside the cluster; refusing to touch it (see clvm cluster import)");
     }
-    CommittedVg record = zk(() -> store.readMetadata(vg));
+    CommittedVg record = Zk.io(() -> store.readMetadata(vg));
     guard.check(lock.token());
     List<MdaState> slots = disks.precommit(vg, record.seqno(), record.text());
     guard.check(lock.token());
@@ -262,34 +264,5 @@ public final class CommitProtocol {
   private void reached(CommitStep step, String vg) throws IOException {
     LOG.debug("VG {}: {}", vg, step);
     failPoint.reached(step, vg);
-  }
-
-  /** A ZooKeeper call whose Curator exceptions become IOExceptions. */
-  @FunctionalInterface
-  private interface ZkCall<T> {
-    T call() throws Exception;
-  }
-
-  @FunctionalInterface
-  private interface ZkRun {
-    void run() throws Exception;
-  }
-
-  private static <T> T zk(ZkCall<T> call) throws IOException, InterruptedException {
-    try {
-      return call.call();
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ClusterUnavailableException("ZooKeeper: " + e);
-    }
-  }
-
-  private static void zk(ZkRun run) throws IOException, InterruptedException {
-    zk(
-        () -> {
-          run.run();
-          return null;
-        });
   }
 }

@@ -4,6 +4,7 @@ import io.clvm.cluster.ClusterLayout;
 import io.clvm.cluster.ClusterUnavailableException;
 import io.clvm.cluster.ConnectionGuard;
 import io.clvm.cluster.Json;
+import io.clvm.cluster.Zk;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,11 @@ public final class ClusterLocks {
   }
 
   /** Holder and waiters of the lock at {@code path}. */
-  public LockView view(String path) throws Exception {
+  public LockView view(String path) throws IOException, InterruptedException {
+    return Zk.io(() -> readView(path));
+  }
+
+  private LockView readView(String path) throws Exception {
     Collection<String> nodes;
     try {
       nodes = new InterProcessMutex(client, path).getParticipantNodes();

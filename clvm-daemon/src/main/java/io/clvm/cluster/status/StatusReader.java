@@ -4,12 +4,14 @@ import io.clvm.cluster.ClusterLayout;
 import io.clvm.cluster.ConnectionGuard;
 import io.clvm.cluster.Json;
 import io.clvm.cluster.NodeRegistry;
+import io.clvm.cluster.Zk;
 import io.clvm.cluster.activation.ActivationRegistry;
 import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.commit.VgStateStore;
 import io.clvm.cluster.fence.Fencer;
 import io.clvm.cluster.lock.ClusterLocks;
 import io.clvm.cluster.propagate.AppliedRecord;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,11 @@ public final class StatusReader {
     this.fencer = fencer;
   }
 
-  public ClusterStatus read() throws Exception {
+  public ClusterStatus read() throws IOException, InterruptedException {
+    return Zk.io(this::readAll);
+  }
+
+  private ClusterStatus readAll() throws Exception {
     List<VgStatus> vgs = new ArrayList<>();
     for (String vg : store.vgUuids()) {
       Optional<VgStateStore.Versioned> state = store.readState(vg);

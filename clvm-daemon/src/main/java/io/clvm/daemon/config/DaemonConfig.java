@@ -157,15 +157,17 @@ public final class DaemonConfig {
   }
 
   /**
-   * How long a suspended connection is tolerated before exclusive LVs are fenced. Must be shorter
-   * than the session timeout: once the session expires, another node may take the LV over.
+   * How long a suspended connection is tolerated before exclusive LVs are fenced. The ZooKeeper
+   * client reports a silent partition only after 2/3 of the session timeout without a reply, and
+   * the server may expire the session (letting another node take the LV over) at the full timeout:
+   * so the grace must fit in the last third, with margin. Default: a quarter.
    */
   public Duration fencingGrace() {
-    return Duration.ofMillis(intValue("fencing.graceMs", (int) (sessionTimeout().toMillis() / 2)));
+    return Duration.ofMillis(intValue("fencing.graceMs", (int) (sessionTimeout().toMillis() / 4)));
   }
 
   public Duration propagationTimeout() {
-    return Duration.ofMillis(intValue("propagation.timeoutMs", 10_000));
+    return Duration.ofMillis(intValue("propagation.timeoutMs", 5_000));
   }
 
   public int commitRetries() {
@@ -199,13 +201,13 @@ public final class DaemonConfig {
     if (!nodeId().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
       throw new ConfigException("node.id must be letters, digits, '_', '.', '-': " + nodeId());
     }
-    if (fencingGrace().compareTo(sessionTimeout()) >= 0) {
+    if (fencingGrace().multipliedBy(3).compareTo(sessionTimeout()) >= 0) {
       throw new ConfigException(
           "fencing.graceMs ("
               + fencingGrace().toMillis()
-              + ") must be shorter than zookeeper.sessionTimeoutMs ("
+              + ") must be shorter than a third of zookeeper.sessionTimeoutMs ("
               + sessionTimeout().toMillis()
-              + ")");
+              + "): a silent partition is noticed only after two thirds of it");
     }
     if (zookeeperAuth().isPresent() && !zookeeperAuth().get().contains(":")) {
       throw new ConfigException("zookeeper.auth must be user:password");

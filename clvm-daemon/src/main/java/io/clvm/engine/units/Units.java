@@ -101,6 +101,11 @@ public final class Units {
     }
   }
 
+  /** {@code --units} of a display command, or lvm2's default when not given. */
+  public static Units parseOrDefault(String spec) {
+    return spec == null ? DEFAULT : parse(spec);
+  }
+
   private static IllegalArgumentException invalid() {
     return new IllegalArgumentException("Invalid units specification");
   }

@@ -49,20 +49,24 @@ class DaemonConfigTest {
     assertTrue(c.zookeeperConnect().isEmpty());
     assertEquals(2181, c.embeddedPort());
     assertEquals(Duration.ofSeconds(10), c.sessionTimeout());
-    assertEquals(Duration.ofSeconds(5), c.fencingGrace());
+    assertEquals(Duration.ofMillis(2500), c.fencingGrace());
+    assertEquals(Duration.ofSeconds(5), c.propagationTimeout());
     assertEquals(java.util.Set.of("root"), c.socketAllowedUsers());
     assertEquals("throw", c.testingFailMode());
   }
 
   @Test
-  void invalidValuesAreRefused() {
+  void invalidValuesAreRefused() throws Exception {
     assertThrows(
         ConfigException.class, () -> DaemonConfig.of(Map.of("zookeeper.sessionTimeoutMs", "soon")));
     assertThrows(
         ConfigException.class,
         () ->
             DaemonConfig.of(
-                Map.of("zookeeper.sessionTimeoutMs", "4000", "fencing.graceMs", "4000")));
+                Map.of("zookeeper.sessionTimeoutMs", "9000", "fencing.graceMs", "3000")));
+    DaemonConfig ok =
+        DaemonConfig.of(Map.of("zookeeper.sessionTimeoutMs", "9000", "fencing.graceMs", "2999"));
+    assertEquals(Duration.ofMillis(2999), ok.fencingGrace());
     assertThrows(ConfigException.class, () -> DaemonConfig.of(Map.of("node.id", "a/b")));
     assertThrows(ConfigException.class, () -> DaemonConfig.of(Map.of("cluster.root", "rel")));
     assertThrows(ConfigException.class, () -> DaemonConfig.of(Map.of("zookeeper.auth", "x")));
