@@ -295,12 +295,17 @@ final class LvCommands {
     @Parameters(arity = "1..*", paramLabel = "VG|LV")
     List<String> lvs = new ArrayList<>();
 
+    // integ: lvchange -ay --node NODE (cluster mode)
+    @picocli.CommandLine.Mixin
+    io.clvm.cli.cluster.RemoteOptions remote = new io.clvm.cli.cluster.RemoteOptions();
+
     LvChange(Session s) {
       super(s);
     }
 
     @Override
     int run(Engine engine) throws EngineException {
+      remote.refuseLocal(engine);
       return new LvOps(engine)
           .change(new LvOps.Change(lvs, activate, addTags, delTags, refresh, permission, alloc));
     }

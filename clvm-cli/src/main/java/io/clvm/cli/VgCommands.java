@@ -182,6 +182,10 @@ final class VgCommands {
         description = "Activate or deactivate the VG's LVs.")
     String activate;
 
+    // integ: vgchange -ay --all-nodes / --node NODE (cluster mode)
+    @picocli.CommandLine.Mixin
+    io.clvm.cli.cluster.RemoteOptions remote = new io.clvm.cli.cluster.RemoteOptions();
+
     @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
     List<String> addTags = new ArrayList<>();
 
@@ -217,6 +221,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      remote.refuseLocal(engine);
       return new VgOps(engine)
           .change(new VgOps.Change(vgs, activate, addTags, delTags, alloc, resizeable, refresh));
     }

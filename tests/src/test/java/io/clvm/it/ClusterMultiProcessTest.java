@@ -229,6 +229,39 @@ class ClusterMultiProcessTest {
 
   @Test
   @Order(4)
+  void remoteActivationOnOneNodeAndOnAllNodes() throws Exception {
+    cluster.ok(1, "lvcreate", "-an", "-l", "1", "-n", "remote", "vg");
+    ThreeNodeCluster.Result r = cluster.ok(1, "lvchange", "-ay", "--node", "node3", "vg/remote");
+    assertTrue(r.out().contains("done on node node3"), r.toString());
+    ThreeNodeCluster.Result ex = cluster.run(2, "lvchange", "-aey", "vg/remote");
+    assertEquals(5, ex.exit(), "-ay is exclusive (lvmlockd's rule): " + ex);
+    assertTrue(ex.err().contains("node3"), ex.toString());
+    cluster.ok(2, "lvchange", "-an", "--node", "node3", "vg/remote");
+    r = cluster.ok(2, "lvchange", "-asy", "--all-nodes", "vg/remote");
+    for (String node : List.of("node1", "node2", "node3")) {
+      assertTrue(r.out().contains("done on node " + node), r.toString());
+    }
+    JsonNode vg =
+        new ObjectMapper()
+            .readTree(cluster.ok(3, "cluster", "status", "--reportformat", "json").out())
+            .path("cluster")
+            .path("vgs")
+            .get(0);
+    long sharedOn = 0;
+    for (JsonNode a : vg.path("active")) {
+      if (a.path("lv_name").asText().equals("vg/remote") && a.path("mode").asText().equals("sh")) {
+        sharedOn++;
+      }
+    }
+    assertEquals(3, sharedOn, vg.toPrettyString());
+    ThreeNodeCluster.Result unknown =
+        cluster.run(1, "lvchange", "-an", "--node", "node9", "vg/remote");
+    assertEquals(5, unknown.exit(), unknown.toString());
+    assertTrue(unknown.err().contains("not in the cluster"), unknown.toString());
+  }
+
+  @Test
+  @Order(5)
   void unreachableDaemonFailsClearlyWithoutFallback() throws Exception {
     Path conf = cluster.dir.resolve("nowhere.conf");
     java.nio.file.Files.writeString(
@@ -249,7 +282,7 @@ class ClusterMultiProcessTest {
   }
 
   @Test
-  @Order(5)
+  @Order(9)
   @RequiresLvm2
   void finalMetadataPassesLvm2Vgck() throws Exception {
     VolumeGroup vg = onDisk();

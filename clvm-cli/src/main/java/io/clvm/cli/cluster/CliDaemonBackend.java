@@ -9,6 +9,7 @@ import io.clvm.cluster.propagate.ApplyCallback;
 import io.clvm.daemon.DaemonBackend;
 import io.clvm.daemon.backend.ClusterBackend;
 import io.clvm.daemon.backend.ClusterCoordinator;
+import io.clvm.daemon.backend.RemoteRequests;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.daemon.control.CommandExecutor;
 import io.clvm.daemon.control.ControlProtocol;
@@ -35,6 +36,7 @@ public final class CliDaemonBackend implements DaemonBackend {
   static final Set<String> REPORTS_PROPAGATION = Set.of("lvextend", "lvreduce", "lvresize");
 
   private ClusterBackend backend;
+  private RemoteRequests requests;
 
   private ClusterBackend backend(DaemonConfig config) throws IOException {
     if (backend == null) {
@@ -63,7 +65,87 @@ public final class CliDaemonBackend implements DaemonBackend {
       throws IOException {
     ClusterBackend b = backend(config);
     b.attach(cluster);
-    return (request, peer) -> execute(b, request);
+    requests =
+        new RemoteRequests(
+            cluster.client(), cluster.layout().root(), cluster.nodeId(), r -> execute(b, r));
+    requests.start();
+    RemoteRequests remote = requests;
+    return (request, peer) -> dispatch(b, remote, request);
+  }
+
+  /**
+   * {@code --node NODE} / {@code --all-nodes}: taken off the command line here, and the command
+   * sent to those nodes (this one runs its own part directly); every node's output is shown under
+   * its name, and the exit code is the worst of them.
+   */
+  static ControlResponse dispatch(ClusterBackend b, RemoteRequests remote, ControlRequest request)
+      throws Exception {
+    List<String> argv = request.argv() == null ? List.of() : request.argv();
+    List<String> rest = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    boolean all = false;
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("--all-nodes")) {
+        all = true;
+      } else if (a.equals("--node") && i + 1 < argv.size()) {
+        targets.add(argv.get(++i));
+      } else if (a.startsWith("--node=")) {
+        targets.add(a.substring("--node=".length()));
+      } else {
+        rest.add(a);
+      }
+    }
+    if (!all && targets.isEmpty()) {
+      return execute(b, request);
+    }
+    List<String> live = new ArrayList<>();
+    b.cluster().registry().list().forEach(n -> live.add(n.node()));
+    if (all) {
+      targets = live;
+    }
+    ControlRequest stripped =
+        ControlRequest.command(request.command(), rest, request.cwd(), request.env());
+    StringBuilder out = new StringBuilder();
+    StringBuilder err = new StringBuilder();
+    int status = 0;
+    for (String node : targets) {
+      ControlResponse r;
+      if (!live.contains(node)) {
+        r =
+            ControlResponse.error(
+                ControlProtocol.EXIT_FAILED,
+                "  node "
+                    + node
+                    + " is not in the cluster (nodes: "
+                    + String.join(", ", live)
+                    + ")");
+      } else if (node.equals(b.cluster().nodeId())) {
+        r = execute(b, stripped);
+      } else {
+        r = remote.send(node, stripped, b.config().lockTimeout());
+      }
+      out.append(r.stdout() == null ? "" : r.stdout());
+      err.append(r.stderr() == null ? "" : r.stderr());
+      if (r.exitCode() == 0) {
+        out.append("  ")
+            .append(request.command())
+            .append(" done on node ")
+            .append(node)
+            .append('\n');
+      } else {
+        err.append("  ")
+            .append(request.command())
+            .append(" failed on node ")
+            .append(node)
+            .append(" (exit ")
+            .append(r.exitCode())
+            .append(")\n");
+      }
+      status = Math.max(status, r.exitCode());
+    }
+    return new ControlResponse(
+        ControlProtocol.VERSION, status, out.toString(), err.toString(), null);
   }
 
   /** Runs one forwarded command line. */
@@ -92,6 +174,9 @@ public final class CliDaemonBackend implements DaemonBackend {
 
   @Override
   public void close() {
+    if (requests != null) {
+      requests.close();
+    }
     if (backend != null) {
       backend.close();
     }
