@@ -45,7 +45,9 @@ final class BlockWriter implements AutoCloseable {
   }
 
   static ByteBuffer aligned(int size) {
-    return ByteBuffer.allocateDirect(size + BLOCK).alignedSlice(BLOCK).limit(size);
+    // slice(0, size): capacity exactly size, so that clear() cannot let a read or write run past
+    // the block (alignedSlice alone leaves up to BLOCK - 1 bytes more, varying per allocation)
+    return ByteBuffer.allocateDirect(size + BLOCK).alignedSlice(BLOCK).slice(0, size);
   }
 
   static FileChannel openDirect(Path dev, boolean write) throws IOException {
