@@ -120,6 +120,12 @@ final class BlockWriter implements AutoCloseable {
     thread.join(Duration.ofMinutes(1).toMillis());
   }
 
+  private static String tag(ByteBuffer b, int at) {
+    byte[] t = new byte[16];
+    for (int i = 0; i < 16; i++) t[i] = b.get(at + i);
+    return new String(t, StandardCharsets.US_ASCII).replace("\0", "");
+  }
+
   /** Fails unless every write completed without an error. */
   void assertNoErrors() {
     if (!errors.isEmpty()) {
@@ -149,7 +155,17 @@ final class BlockWriter implements AutoCloseable {
         if (gen == 0) continue; // never written: whatever was there
         fill(want, b, gen);
         if (!buf.equals(want)) {
+          int at = 0;
+          while (at < BLOCK && buf.get(at) == want.get(at)) at++;
           buf.order(ByteOrder.LITTLE_ENDIAN);
+          int unit = at / 32 * 32;
+          String found =
+              "block "
+                  + buf.getLong(unit)
+                  + " generation "
+                  + buf.getLong(unit + 8)
+                  + " tag "
+                  + tag(buf, unit + 16);
           throw new AssertionError(
               "block "
                   + b
@@ -157,10 +173,12 @@ final class BlockWriter implements AutoCloseable {
                   + through
                   + ": expected generation "
                   + gen
-                  + ", found block "
-                  + buf.getLong(0)
-                  + " generation "
-                  + buf.getLong(8));
+                  + " (tag "
+                  + tag
+                  + "), first difference at byte "
+                  + at
+                  + ", where the block says: "
+                  + found);
         }
       }
     }
