@@ -1,5 +1,6 @@
 package io.clvm.format.model;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,12 +39,9 @@ public enum LvFlag implements FlagWord {
     return name();
   }
 
+  private static final Map<String, LvFlag> BY_WORD = FlagWord.byWord(values());
+
   public static Optional<LvFlag> of(String word) {
-    for (LvFlag f : values()) {
-      if (f.name().equals(word)) {
-        return Optional.of(f);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(word == null ? null : BY_WORD.get(word));
   }
 }

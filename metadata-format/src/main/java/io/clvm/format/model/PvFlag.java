@@ -1,5 +1,6 @@
 package io.clvm.format.model;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,12 +29,9 @@ public enum PvFlag implements FlagWord {
     return name();
   }
 
+  private static final Map<String, PvFlag> BY_WORD = FlagWord.byWord(values());
+
   public static Optional<PvFlag> of(String word) {
-    for (PvFlag f : values()) {
-      if (f.name().equals(word)) {
-        return Optional.of(f);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(word == null ? null : BY_WORD.get(word));
   }
 }

@@ -1,5 +1,6 @@
 package io.clvm.format.model;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,12 +38,9 @@ public enum VgFlag implements FlagWord {
   }
 
   /** The flag spelled {@code word}, if lvm2 knows it for VGs. */
+  private static final Map<String, VgFlag> BY_WORD = FlagWord.byWord(values());
+
   public static Optional<VgFlag> of(String word) {
-    for (VgFlag f : values()) {
-      if (f.name().equals(word)) {
-        return Optional.of(f);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(word == null ? null : BY_WORD.get(word));
   }
 }
