@@ -107,10 +107,53 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      PvOps.Format f = format.toFormat(uuid);
       if (restoreFile != null) {
-        return engine.notImplemented("pvcreate --restorefile");
+        if (uuid == null) {
+          session.error("--uuid is required with --restorefile.");
+          return EngineException.INVALID;
+        }
+        Long peStart = peStartInBackup(restoreFile, uuid);
+        if (peStart == null) {
+          session.error("Can't find uuid " + uuid + " in backup file " + restoreFile);
+          return EngineException.FAILED;
+        }
+        // The PV's data starts where the backup says: pe_start is the data alignment.
+        f =
+            new PvOps.Format(
+                f.metadataSize(),
+                f.metadataCopies(),
+                new SizeArg(io.clvm.engine.units.Sign.NONE, peStart * 512),
+                f.metadataIgnore(),
+                f.bootloaderAreaSize(),
+                f.uuid());
       }
-      return new PvOps(engine).create(pvs, format.toFormat(uuid), common.forceCount());
+      return new PvOps(engine).create(pvs, f, common.forceCount());
+    }
+
+    /** The pe_start (sectors) of the PV with {@code uuid} in a VG backup file; null if absent. */
+    static Long peStartInBackup(String file, String uuid) throws EngineException {
+      String text;
+      try {
+        text = java.nio.file.Files.readString(java.nio.file.Path.of(file));
+      } catch (java.io.IOException e) {
+        throw new EngineException("Couldn't read " + file + ": " + e.getMessage());
+      }
+      String want = uuid.replace("-", "");
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("id = \"([^\"]*)\"").matcher(text);
+      while (m.find()) {
+        if (m.group(1).replace("-", "").equals(want)) {
+          int end = text.indexOf('}', m.end());
+          java.util.regex.Matcher pe =
+              java.util.regex.Pattern.compile("pe_start = (\\d+)")
+                  .matcher(text.substring(m.end(), end < 0 ? text.length() : end));
+          if (pe.find()) {
+            return Long.parseLong(pe.group(1));
+          }
+        }
+      }
+      return null;
     }
   }
 

@@ -156,4 +156,28 @@ class Lvm2ExtrasTest {
     assertEquals(0, clvm("pvchange", "--metadataignore", "n", dev(1)).status());
     same(report);
   }
+
+  @Test
+  void pvcreateWithUuidAndRestorefileAsLvm2() throws Exception {
+    lvm2.run("pvcreate", dev(0)).requireOk();
+    lvm2.run("vgcreate", "vgr-clvmtest", dev(0)).requireOk();
+    Path backup = tmp.resolve("vgr.vg");
+    lvm2.run("vgcfgbackup", "-f", backup.toString(), "vgr-clvmtest").requireOk();
+    String uuid = lvm2.run("pvs", "--noheadings", "-o", "pv_uuid", dev(0)).stdout().trim();
+    lvm2.run("vgremove", "-f", "vgr-clvmtest").requireOk();
+    lvm2.run("pvremove", dev(0)).requireOk();
+    Result r = clvm("pvcreate", "-u", uuid, "--restorefile", backup.toString(), dev(0));
+    assertEquals(0, r.status(), r.err());
+    lvm2.run("vgcfgrestore", "-f", backup.toString(), "vgr-clvmtest").requireOk();
+    assertTrue(same("pvs", "-o", "pv_name,pv_uuid,pe_start,pv_size,vg_name").contains(uuid));
+    Result missing =
+        clvm(
+            "pvcreate",
+            "-u",
+            "AAAAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA",
+            "--restorefile",
+            backup.toString(),
+            dev(1));
+    assertEquals(5, missing.status(), missing.err());
+  }
 }
