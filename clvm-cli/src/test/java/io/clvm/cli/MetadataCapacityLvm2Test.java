@@ -103,7 +103,10 @@ class MetadataCapacityLvm2Test {
                 + ": metadata of (\\d+) bytes does not fit into "
                 + Pattern.quote(area)
                 + " \\(at most 29952 bytes\\)\\. Add a PV with a larger metadata area \\(pvcreate"
-                + " --metadatasize, then vgextend\\) or remove LVs\\.\n");
+                + " --metadatasize, vgextend\\) and stop using this one \\(pvchange"
+                + " --metadataignore y "
+                + Pattern.quote(dev)
+                + "\\), or remove LVs\\.\n");
     int firstWarning = -1;
     int refusedAt = -1;
     for (int i = 0; i < 400 && refusedAt < 0; i++) {

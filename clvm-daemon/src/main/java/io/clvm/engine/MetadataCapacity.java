@@ -61,8 +61,9 @@ public final class MetadataCapacity {
           String.format(
               "Cannot update volume group %s: metadata of %d bytes does not fit into %s (at most"
                   + " %d bytes). Add a PV with a larger metadata area (pvcreate --metadatasize,"
-                  + " then vgextend) or remove LVs.",
-              vg, needed, a.name(), a.maxCopy()));
+                  + " vgextend) and stop using this one (pvchange --metadataignore y %s), or"
+                  + " remove LVs.",
+              vg, needed, a.name(), a.maxCopy(), a.device()));
     }
     long percent = needed * 100 / a.maxCopy();
     if (percent >= WARN_PERCENT && needed * 100 > a.maxCopy() * WARN_PERCENT) {

@@ -135,8 +135,17 @@ public final class CommitProtocol {
    */
   public CommitResult commitUnderLock(LockHandle lock, String vgUuid, VgChange change)
       throws IOException, InterruptedException {
+    return commitUnderLock(lock, vgUuid, "-", change);
+  }
+
+  /** {@link #commitUnderLock(LockHandle, String, VgChange)}, logging {@code command}. */
+  public CommitResult commitUnderLock(
+      LockHandle lock, String vgUuid, String command, VgChange change)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
     Committed c = attempt(lock, vgUuid, change, false);
     reached(CommitStep.RELEASE, vgUuid);
+    logCommit(vgUuid, c.seqno(), command, 1, start, "not awaited");
     return new CommitResult(
         c.seqno(),
         1,
@@ -216,6 +225,20 @@ public final class CommitProtocol {
     }
   }
 
+  private void logCommit(
+      String vg, long seqno, String command, int attempt, long start, String propagation) {
+    LOG.info(
+        "metadata commit vg={} seqno={} mode=cluster node={} command=\"{}\" attempt={}"
+            + " duration_ms={} propagation=\"{}\"",
+        vg,
+        seqno,
+        nodeId,
+        command,
+        attempt,
+        (System.nanoTime() - start) / 1_000_000,
+        propagation);
+  }
+
   private CommitResult finish(String vg, Committed c, int attempt, String command, long start)
       throws IOException, InterruptedException {
     reached(CommitStep.RELEASE, vg);
@@ -231,16 +254,7 @@ public final class CommitProtocol {
     }
     reached(CommitStep.PROPAGATE, vg);
     // One grep-able line per commit: key=value pairs (docs/cluster-protocol.md, "Logs").
-    LOG.info(
-        "metadata commit vg={} seqno={} mode=cluster node={} command=\"{}\" attempt={}"
-            + " duration_ms={} propagation=\"{}\"",
-        vg,
-        c.seqno(),
-        nodeId,
-        command,
-        attempt,
-        (System.nanoTime() - start) / 1_000_000,
-        report.summary());
+    logCommit(vg, c.seqno(), command, attempt, start, report.summary());
     return new CommitResult(
         c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning));
   }
