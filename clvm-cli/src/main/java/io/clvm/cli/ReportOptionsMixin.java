@@ -66,7 +66,7 @@ public final class ReportOptionsMixin {
 
   @Option(
       names = {"-a", "--all"},
-      description = "Accepted for lvm2 compatibility.")
+      description = "lvs: also report hidden LVs (in brackets).")
   boolean all;
 
   @Option(names = "--foreign", description = "Report foreign VGs (system ID of another host).")

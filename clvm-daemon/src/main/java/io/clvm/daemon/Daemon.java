@@ -42,14 +42,23 @@ public final class Daemon implements AutoCloseable {
     return start(config, backend);
   }
 
+  /**
+   * Starts the daemon with {@code backend}. Any failure, an {@link Error} included (e.g. a {@link
+   * NoClassDefFoundError} from a backend), closes what was started in reverse order before it is
+   * rethrown: ZooKeeper's non-daemon threads must not keep a failed daemon's JVM alive.
+   */
   public static Daemon start(DaemonConfig config, DaemonBackend backend) throws Exception {
     Daemon d = new Daemon();
     try {
       d.startAll(config, backend);
       return d;
-    } catch (Exception e) {
-      d.close();
-      throw e;
+    } catch (Throwable t) {
+      try {
+        d.close();
+      } catch (Throwable closing) {
+        t.addSuppressed(closing);
+      }
+      throw t;
     }
   }
 
@@ -152,7 +161,7 @@ public final class Daemon implements AutoCloseable {
       AutoCloseable c = started.pop();
       try {
         c.close();
-      } catch (Exception e) {
+      } catch (Exception | LinkageError e) {
         LOG.warn("shutdown: closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
       }
     }

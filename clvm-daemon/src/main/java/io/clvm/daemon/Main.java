@@ -34,6 +34,16 @@ public final class Main {
 
   /** Exit code: 0 after a clean shutdown, 2 on bad usage or configuration, 5 if start failed. */
   static int run(String[] args, Map<String, String> env) {
+    return run(args, env, Daemon::start);
+  }
+
+  /** How {@link #run} starts the daemon (a seam for tests). */
+  @FunctionalInterface
+  interface Starter {
+    Daemon start(DaemonConfig config) throws Exception;
+  }
+
+  static int run(String[] args, Map<String, String> env, Starter starter) {
     String configOption = null;
     String nodeId = null;
     for (int i = 0; i < args.length; i++) {
@@ -63,10 +73,13 @@ public final class Main {
     }
     Daemon daemon;
     try {
-      daemon = Daemon.start(config);
-    } catch (Exception e) {
+      daemon = starter.start(config);
+    } catch (Throwable e) {
+      // Errors too (NoClassDefFoundError from a backend...): Daemon.start has closed what it
+      // started, and main's System.exit(5) ends the JVM despite any non-daemon thread left.
       LOG.error("clvmd could not start: {}", e.toString(), e);
-      System.err.println("clvmd: could not start: " + e.getMessage());
+      String why = e instanceof Exception && e.getMessage() != null ? e.getMessage() : e.toString();
+      System.err.println("clvmd: could not start: " + why);
       return 5;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "clvm-shutdown"));

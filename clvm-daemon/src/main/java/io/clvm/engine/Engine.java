@@ -171,8 +171,16 @@ public class Engine {
    * wait for a writer.
    */
   public Rows reportRows(ReportKind kind, List<String> names) throws EngineException {
+    return reportRows(kind, names, false);
+  }
+
+  /**
+   * As {@link #reportRows(ReportKind, List)}; with {@code all} (lvs -a) hidden LVs are reported
+   * too, as lvm2 does with their names in brackets.
+   */
+  public Rows reportRows(ReportKind kind, List<String> names, boolean all) throws EngineException {
     try (Scan scan = scan(false)) {
-      return ReportRows.build(scan, kind, names, console);
+      return ReportRows.build(scan, kind, names, all, console);
     }
   }
 

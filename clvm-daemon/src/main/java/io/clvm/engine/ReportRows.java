@@ -18,14 +18,15 @@ import java.util.Set;
 final class ReportRows {
   private ReportRows() {}
 
-  static Engine.Rows build(Scan scan, ReportKind kind, List<String> names, Console console)
+  static Engine.Rows build(
+      Scan scan, ReportKind kind, List<String> names, boolean all, Console console)
       throws EngineException {
     switch (kind) {
       case VGS:
         return vgs(scan, names, console);
       case LVS:
       case SEGS:
-        return lvs(scan, kind, names, console);
+        return lvs(scan, kind, names, all, console);
       default:
         return pvs(scan, kind, names, console);
     }
@@ -47,7 +48,8 @@ final class ReportRows {
     return new Engine.Rows(rows, failed);
   }
 
-  private static Engine.Rows lvs(Scan scan, ReportKind kind, List<String> names, Console console)
+  private static Engine.Rows lvs(
+      Scan scan, ReportKind kind, List<String> names, boolean all, Console console)
       throws EngineException {
     // Which LVs of which VG: a bare VG name means all of its LVs.
     Map<String, Set<String>> wanted = new LinkedHashMap<>();
@@ -81,7 +83,9 @@ final class ReportRows {
         }
       }
       for (LogicalVolume lv : st.vg().lvs()) {
-        if (!lv.visible() || (e.getValue() != null && !e.getValue().contains(lv.name()))) {
+        // lvm2 reports a hidden LV with -a or when it is named explicitly.
+        boolean named = e.getValue() != null && e.getValue().contains(lv.name());
+        if ((e.getValue() != null && !named) || (!lv.visible() && !all && !named)) {
           continue;
         }
         if (kind == ReportKind.SEGS) {

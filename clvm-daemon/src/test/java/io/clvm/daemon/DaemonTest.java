@@ -1,6 +1,7 @@
 package io.clvm.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class DaemonTest {
   @TempDir Path dir;
 
   /** A backend whose one command commits to a VG through the daemon's cluster services. */
-  static final class TestBackend implements DaemonBackend {
+  static class TestBackend implements DaemonBackend {
     final InMemoryDisks disks;
 
     TestBackend(InMemoryDisks disks) {
@@ -152,6 +153,64 @@ class DaemonTest {
                     config("x", Map.of("socket.path", dir.resolve("busy").toString())),
                     new NoEngineBackend()));
     assertTrue(e.getMessage() != null);
+  }
+
+  @Test
+  void anErrorDuringStartClosesEverythingAndIsRethrown() throws Exception {
+    InMemoryDisks disks = new InMemoryDisks();
+    List<ClusterNode> seen = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean backendClosed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    NoClassDefFoundError error = new NoClassDefFoundError("io/clvm/engine/Missing");
+    DaemonBackend failing =
+        new TestBackend(disks) {
+          @Override
+          public CommandExecutor commandExecutor(DaemonConfig config, ClusterNode cluster) {
+            seen.add(cluster);
+            throw error;
+          }
+
+          @Override
+          public void close() {
+            // Closed last (started first): the cluster services are already down.
+            assertEquals(
+                org.apache.curator.framework.imps.CuratorFrameworkState.STOPPED,
+                seen.get(0).client().getState());
+            backendClosed.set(true);
+          }
+        };
+    NoClassDefFoundError thrown =
+        assertThrows(
+            NoClassDefFoundError.class, () -> Daemon.start(config("err", Map.of()), failing));
+    assertSame(error, thrown);
+    assertEquals(0, thrown.getSuppressed().length);
+    assertEquals(1, seen.size());
+    assertTrue(backendClosed.get(), "backend closed");
+    assertEquals(
+        org.apache.curator.framework.imps.CuratorFrameworkState.STOPPED,
+        seen.get(0).client().getState());
+  }
+
+  @Test
+  void mainExitsFiveWhenStartThrowsAnError() throws Exception {
+    Path conf = dir.resolve("ok.conf");
+    Files.writeString(conf, "cluster {\n  name = \"x\"\n}\n");
+    assertEquals(
+        5,
+        Main.run(
+            new String[] {"--config", conf.toString()},
+            Map.of(),
+            c -> {
+              throw new NoClassDefFoundError("io/clvm/engine/Missing");
+            }));
+    assertEquals(
+        5,
+        Main.run(
+            new String[] {"--config", conf.toString()},
+            Map.of(),
+            c -> {
+              throw new java.io.IOException("no disks");
+            }));
   }
 
   @Test
