@@ -291,7 +291,7 @@ final class PvCommands {
     @Override
     int run(Engine engine) throws EngineException {
       if (dump != null) {
-        return engine.notImplemented("pvck --dump");
+        return new Display(engine, null).pvckDump(dump, pvs);
       }
       return new Display(engine, null).pvck(pvs);
     }

@@ -76,11 +76,12 @@ class Lvm2ExtrasTest {
     return new Result(status, out.toString(), err.toString());
   }
 
-  private void same(String... args) {
+  private String same(String... args) {
     Lvm2Oracle.Result expected = lvm2.run(args);
     Result actual = clvm(args);
     assertEquals(expected.exitCode(), actual.status(), expected + " / " + actual.err());
     assertEquals(expected.stdout(), actual.out(), String.join(" ", args));
+    return actual.out();
   }
 
   private String dev(int i) {
@@ -107,9 +108,23 @@ class Lvm2ExtrasTest {
     lvm2.run("vgcfgrestore", "-f", backup.toString(), "vgh-clvmtest").requireOk();
 
     same("lvs");
-    same("lvs", "-a");
+    assertTrue(same("lvs", "-a").contains("[hid]"));
     same("lvs", "-a", "-o", "lv_name,lv_size,lv_attr", "--units", "b");
     same("lvs", "-a", "--segments");
     same("lvs", "vgh-clvmtest/hid");
+  }
+
+  @Test
+  void pvckDumpsHeadersAndMetadataAsLvm2() throws Exception {
+    assertEquals(0, clvm("pvcreate", dev(0), dev(1)).status());
+    assertEquals(0, clvm("vgcreate", "vgd-clvmtest", dev(0), dev(1)).status());
+    assertEquals(0, clvm("lvcreate", "-an", "-Zn", "-n", "l", "-L", "4M", "vgd-clvmtest").status());
+    for (int i = 0; i < 2; i++) {
+      assertTrue(same("pvck", "--dump", "headers", dev(i)).contains("pv_header.pv_uuid"));
+      assertTrue(same("pvck", "--dump", "metadata", dev(i)).contains("vgd-clvmtest {"));
+    }
+    lvm2.run("lvcreate", "-an", "-Zn", "-n", "m", "-L", "4M", "vgd-clvmtest").requireOk();
+    same("pvck", "--dump", "headers", dev(0));
+    assertTrue(same("pvck", "--dump", "metadata", dev(0)).contains("seqno 3"));
   }
 }

@@ -478,4 +478,65 @@ public final class Display {
     }
     return status;
   }
+
+  /**
+   * pvck --dump headers|metadata: lvm2's dump of a PV's headers, or the committed text of its first
+   * metadata area framed as lvm2 prints it.
+   */
+  public int pvckDump(String what, List<String> devices) throws EngineException {
+    if (!what.equals("headers") && !what.equals("metadata")) {
+      throw new EngineException("pvck --dump " + what + ": not implemented yet in clvm.");
+    }
+    int status = 0;
+    try (Scan scan = engine.scan(false, devices)) {
+      for (String dev : devices) {
+        PvScan s = scan.scanOf(dev);
+        if (s == null) {
+          console.error("Cannot use " + dev + ": device not found");
+          status = EngineException.FAILED;
+          continue;
+        }
+        if (s.label().isEmpty()) {
+          console.error("Could not find LVM label on " + dev);
+          status = EngineException.FAILED;
+          continue;
+        }
+        if (what.equals("headers")) {
+          try {
+            for (String line : io.clvm.format.disk.HeadersDump.of(s.device(), s.label().get())) {
+              console.report(line + "\n");
+            }
+          } catch (java.io.IOException e) {
+            console.error(e.getMessage());
+            status = EngineException.FAILED;
+          }
+          continue;
+        }
+        var copy =
+            s.areas().stream()
+                .filter(a -> a.copy().isPresent())
+                .map(a -> a.copy().get())
+                .findFirst();
+        if (copy.isEmpty()) {
+          console.error("No metadata found on " + dev);
+          status = EngineException.FAILED;
+          continue;
+        }
+        var c = copy.get();
+        console.print(
+            "metadata text at "
+                + c.textOffset()
+                + " crc 0x"
+                + Long.toHexString(c.checksum())
+                + " # vgname "
+                + c.vgName()
+                + " seqno "
+                + c.seqno());
+        console.print("---");
+        console.report(c.textString() + "\n");
+        console.print("---");
+      }
+    }
+    return status;
+  }
 }
