@@ -135,16 +135,34 @@ public class Engine {
       console.print("Test mode: Metadata will NOT be updated.");
       return next;
     }
-    io.clvm.format.model.VolumeGroup written =
-        coordinator != null ? coordinator.commit(old, next) : writer().commit(scan, old, next);
+    io.clvm.format.model.VolumeGroup written;
+    if (coordinator != null) {
+      written = coordinator.commit(old, next);
+      archiveAndBackUp(old, written);
+    } else {
+      written = writer().commit(scan, old, next);
+    }
     scan.refresh();
     return written;
+  }
+
+  /**
+   * Cluster mode: the committing node archives the replaced version and backs up the new one as
+   * local mode does, but only once the commit point has passed ({@link Coordinator#commit}
+   * returned), so that a refused or failed commit leaves no archive of a change that never was.
+   */
+  private void archiveAndBackUp(VgState old, io.clvm.format.model.VolumeGroup written) {
+    MetadataWriter w = writer();
+    if (old != null) {
+      w.archive(old.metadata());
+    }
+    w.backup(written);
   }
 
   /** The first commit of a new VG (vgcreate); in cluster mode it is marked cluster-managed. */
   void commitNew(Scan scan, io.clvm.format.model.VolumeGroup vg) throws EngineException {
     if (coordinator != null) {
-      coordinator.commit(null, vg);
+      archiveAndBackUp(null, coordinator.commit(null, vg));
     } else {
       writer().commit(scan, null, vg);
     }

@@ -20,6 +20,7 @@ import io.clvm.testing.RequiresLvm2;
 import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.lvm2.TestLoopDevice;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,6 +206,29 @@ class ClusterMultiProcessTest {
     assertTrue(
         active.containsAll(List.of("vg/shared@node1", "vg/shared@node2", "vg/shared@node3")),
         active.toString());
+    // The committing node (only) archived the replaced version and backed up the new one.
+    String backup = Files.readString(cluster.backupDir(1).resolve("vg"));
+    assertTrue(backup.contains("seqno = " + seqno + "\n"), backup);
+    assertTrue(
+        backup.contains("Created *after* executing '") && backup.contains("lvextend"), backup);
+    boolean archived;
+    try (var files = Files.list(cluster.archiveDir(1))) {
+      archived =
+          files.anyMatch(
+              f -> {
+                try {
+                  return f.getFileName().toString().matches("vg_\\d{5}-\\d+\\.vg")
+                      && Files.readString(f).contains("seqno = " + (seqno - 1) + "\n");
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+    }
+    assertTrue(archived, "archive of seqno " + (seqno - 1) + " on node1");
+    Path other = cluster.backupDir(2).resolve("vg");
+    assertTrue(
+        !Files.exists(other) || !Files.readString(other).contains("seqno = " + seqno + "\n"),
+        "node2 made no commit at seqno " + seqno);
     // An LV active elsewhere cannot be reduced or removed behind the other nodes' backs.
     ThreeNodeCluster.Result reduce = cluster.run(1, "lvreduce", "-y", "-l", "-1", "vg/shared");
     assertEquals(5, reduce.exit(), reduce.toString());

@@ -88,6 +88,15 @@ final class ThreeNodeCluster implements AutoCloseable {
     return dir.resolve("node" + node + ".sock");
   }
 
+  /** Where {@code node}'s clvmd writes the backups of the commits it makes. */
+  Path backupDir(int node) {
+    return dir.resolve("backup" + node);
+  }
+
+  Path archiveDir(int node) {
+    return dir.resolve("archive" + node);
+  }
+
   Path log(int node) {
     return dir.resolve("node" + node + ".log");
   }
@@ -109,8 +118,8 @@ final class ThreeNodeCluster implements AutoCloseable {
         "socket.readTimeoutMs = 30000",
         "global.locking_mode = \"cluster\"",
         "global.lock_dir = \"" + dir.resolve("lock" + node) + "\"",
-        "backup.backup = 0",
-        "backup.archive = 0",
+        "backup.backup_dir = \"" + backupDir(node) + "\"",
+        "backup.archive_dir = \"" + archiveDir(node) + "\"",
         "devices.devices = \"" + devices + "\"",
         "activation.name_prefix = \"it" + node + "-\"",
         "activation.device_mapper = \"memory\"",
