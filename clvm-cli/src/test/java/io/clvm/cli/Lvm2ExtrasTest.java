@@ -127,4 +127,33 @@ class Lvm2ExtrasTest {
     same("pvck", "--dump", "headers", dev(0));
     assertTrue(same("pvck", "--dump", "metadata", dev(0)).contains("seqno 3"));
   }
+
+  @Test
+  void pvchangeMetadataIgnoreAsLvm2() throws Exception {
+    String[] report = {
+      "pvs", "-o", "pv_name,vg_name,pv_mda_count,pv_mda_used_count,vg_mda_used_count,vg_seqno"
+    };
+    assertEquals(0, clvm("pvcreate", dev(0), dev(1)).status());
+    assertEquals(0, clvm("vgcreate", "vgm-clvmtest", dev(0), dev(1)).status());
+    Result r = clvm("pvchange", "--metadataignore", "y", dev(0));
+    assertEquals(0, r.status(), r.err());
+    Lvm2Oracle.Result vgck = lvm2.run("vgck", "vgm-clvmtest");
+    assertTrue(vgck.ok(), vgck.toString());
+    assertTrue(same(report).contains("0"));
+    Result last = clvm("pvchange", "--metadataignore", "y", dev(1));
+    Lvm2Oracle.Result lvm2Last = lvm2.run("pvchange", "--metadataignore", "y", dev(1));
+    assertEquals(lvm2Last.exitCode(), last.status(), lvm2Last + " / " + last.err());
+    assertTrue(lvm2Last.stderr().endsWith(last.err()), lvm2Last + " / " + last.err());
+    assertEquals(lvm2Last.stdout(), last.out());
+    same(report);
+    r = clvm("pvchange", "--metadataignore", "n", dev(0));
+    assertEquals(0, r.status(), r.err());
+    vgck = lvm2.run("vgck", "vgm-clvmtest");
+    assertTrue(vgck.ok(), vgck.toString());
+    same(report);
+    lvm2.run("pvchange", "--metadataignore", "y", dev(1)).requireOk();
+    same(report);
+    assertEquals(0, clvm("pvchange", "--metadataignore", "n", dev(1)).status());
+    same(report);
+  }
 }

@@ -217,10 +217,13 @@ public final class PvOps {
 
   /** pvchange: -x, tags (metadata of the PV's VG). */
   public int change(Change c) throws EngineException {
-    if (c.metadataIgnore() != null || c.uuid()) {
-      throw new EngineException("pvchange --metadataignore and -u are not supported by clvm yet.");
+    if (c.uuid()) {
+      throw new EngineException("pvchange -u is not supported by clvm yet.");
     }
-    if (c.allocatable() == null && c.addTags().isEmpty() && c.delTags().isEmpty()) {
+    if (c.allocatable() == null
+        && c.addTags().isEmpty()
+        && c.delTags().isEmpty()
+        && c.metadataIgnore() == null) {
       throw new EngineException(
           "Please give one or more of -x, -uuid, --addtag, --deltag or --metadataignore",
           EngineException.INVALID);
@@ -282,7 +285,32 @@ public final class PvOps {
             tags.removeAll(c.delTags());
             next = next.withTags(new ArrayList<>(tags));
           }
+          if (c.metadataIgnore() != null) {
+            if (!metadataIgnore(scan, st, pv, t[1], c.metadataIgnore())) {
+              notChanged++;
+              continue;
+            }
+            if (!c.metadataIgnore()) {
+              // The areas take part again: the VG is committed to them from a fresh scan.
+              try (Scan again = engine.scan(true, named)) {
+                VgState st2 = engine.readForWrite(again, t[0]);
+                PhysicalVolume pv2 =
+                    st2.vg().pvs().stream()
+                        .filter(p -> st2.deviceName(p).equals(t[1]))
+                        .findFirst()
+                        .orElseThrow();
+                PhysicalVolume n2 = pv2.withFlags(next.flags()).withTags(next.tags());
+                engine.commit(again, st2, st2.vg().withPv(n2));
+              }
+              console.print("Physical volume \"" + t[1] + "\" changed");
+              changed++;
+              continue;
+            }
+          }
           engine.commit(scan, st, vg.withPv(next));
+          if (Boolean.TRUE.equals(c.metadataIgnore())) {
+            setIgnored(st.scan(pv), true);
+          }
           console.print("Physical volume \"" + t[1] + "\" changed");
           changed++;
         }
@@ -357,5 +385,55 @@ public final class PvOps {
             + failed
             + " physical volume(s) not resized");
     return failed > 0 ? EngineException.FAILED : 0;
+  }
+
+  /**
+   * Checks pvchange --metadataignore for one PV; for {@code n} clears the flag on its areas at once
+   * (the commit that follows writes to them). False (with lvm2's message) when nothing is to do.
+   */
+  private boolean metadataIgnore(
+      Scan scan, VgState st, PhysicalVolume pv, String dev, boolean ignore) throws EngineException {
+    io.clvm.format.store.PvScan ps = st.scan(pv);
+    if (ps == null || ps.areas().isEmpty()) {
+      console.error("Physical volume \"" + dev + "\" has no metadata areas.");
+      return false;
+    }
+    if (ignore) {
+      long others = 0;
+      for (PhysicalVolume p : st.vg().pvs()) {
+        io.clvm.format.store.PvScan o = st.scan(p);
+        if (o != null && p != pv) {
+          others += o.areas().stream().filter(io.clvm.format.store.AreaScan::inUse).count();
+        }
+      }
+      if (others == 0) {
+        console.error("Cannot disable all metadata areas in volume group " + st.vg().name() + ".");
+        console.error("Physical volume " + dev + " not changed");
+        return false;
+      }
+      return true;
+    }
+    setIgnored(ps, false);
+    return true;
+  }
+
+  private static void setIgnored(io.clvm.format.store.PvScan ps, boolean ignore)
+      throws EngineException {
+    try {
+      for (io.clvm.format.store.AreaScan a : ps.areas()) {
+        if (a.header().isPresent()) {
+          io.clvm.format.disk.MdaHeader h = a.header().get();
+          io.clvm.format.disk.RawLocn slot0 =
+              ignore
+                  ? h.committed().withFlags(io.clvm.format.disk.DiskFormat.RAW_LOCN_IGNORED)
+                  : io.clvm.format.disk.RawLocn.EMPTY;
+          io.clvm.format.disk.MdaHeaderCodec.write(
+              ps.device(), h.withSlots(slot0, io.clvm.format.disk.RawLocn.EMPTY));
+        }
+      }
+      ps.device().flush();
+    } catch (java.io.IOException e) {
+      throw new EngineException(e.getMessage());
+    }
   }
 }
