@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a new version of a VG as lvm2 does: the old version archived first ({@code
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  * VG's PVs with the next seqno, then the new version backed up ({@code backup_dir/<vg>}).
  */
 final class MetadataWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(MetadataWriter.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final EngineConfig config;
@@ -53,10 +56,8 @@ final class MetadataWriter {
    * every seqno the VG had, never reused).
    */
   VolumeGroup write(Scan scan, VgState old, VolumeGroup next) throws EngineException {
-    if (old != null) {
-      archive(old.metadata());
-    }
     List<DiskDevice> devices = new ArrayList<>();
+    List<PvScan> scans = new ArrayList<>();
     for (PhysicalVolume pv : next.pvs()) {
       PvScan s = scanOf(scan, old, pv);
       if (s == null) {
@@ -68,12 +69,27 @@ final class MetadataWriter {
                 + " is missing.");
       }
       devices.add(s.device());
+      scans.add(s);
     }
     MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
     String text = MetadataText.printOnDisk(new VgMetadata(next, header));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    // Refused before the archive and before the first byte on disk; warned about when nearly full.
+    MetadataCapacity.check(next.name(), scans, bytes.length).ifPresent(console::warn);
+    if (old != null) {
+      archive(old.metadata());
+    }
+    long start = System.nanoTime();
     try {
-      MetadataStore.commit(
-          devices, next.name(), next.seqno(), text.getBytes(StandardCharsets.UTF_8));
+      MetadataStore.commit(devices, next.name(), next.seqno(), bytes);
+      // DEBUG: the CLI shares this logger configuration, and its stderr stays lvm2's.
+      LOG.debug(
+          "metadata commit vg={} seqno={} mode=local command=\"{}\" bytes={} duration_ms={}",
+          next.name(),
+          next.seqno(),
+          commandLine,
+          bytes.length,
+          (System.nanoTime() - start) / 1_000_000);
     } catch (IOException | RuntimeException e) {
       throw new EngineException(
           "Failed to write metadata of volume group " + next.name() + ": " + e.getMessage(), e);

@@ -68,10 +68,11 @@ public final class CommitProtocol {
   public CommitResult commit(String vgUuid, String command, VgChange change)
       throws IOException, InterruptedException {
     CommitConflictException conflict = null;
+    long start = System.nanoTime();
     for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
       try {
         Committed c = lockedAttempt(vgUuid, command, change, false);
-        return finish(vgUuid, c, attempt);
+        return finish(vgUuid, c, attempt, command, start);
       } catch (CommitConflictException e) {
         conflict = e;
         LOG.warn("commit to VG {} conflicted (attempt {}): {}", vgUuid, attempt, e.getMessage());
@@ -86,7 +87,8 @@ public final class CommitProtocol {
    */
   public CommitResult create(String vgUuid, String command, VgChange change)
       throws IOException, InterruptedException {
-    return finish(vgUuid, lockedAttempt(vgUuid, command, change, true), 1);
+    long start = System.nanoTime();
+    return finish(vgUuid, lockedAttempt(vgUuid, command, change, true), 1, command, start);
   }
 
   /**
@@ -133,8 +135,17 @@ public final class CommitProtocol {
    */
   public CommitResult commitUnderLock(LockHandle lock, String vgUuid, VgChange change)
       throws IOException, InterruptedException {
+    return commitUnderLock(lock, vgUuid, "-", change);
+  }
+
+  /** {@link #commitUnderLock(LockHandle, String, VgChange)}, logging {@code command}. */
+  public CommitResult commitUnderLock(
+      LockHandle lock, String vgUuid, String command, VgChange change)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
     Committed c = attempt(lock, vgUuid, change, false);
     reached(CommitStep.RELEASE, vgUuid);
+    logCommit(vgUuid, c.seqno(), command, 1, start, "not awaited");
     return new CommitResult(
         c.seqno(),
         1,
@@ -214,7 +225,21 @@ public final class CommitProtocol {
     }
   }
 
-  private CommitResult finish(String vg, Committed c, int attempt)
+  private void logCommit(
+      String vg, long seqno, String command, int attempt, long start, String propagation) {
+    LOG.info(
+        "metadata commit vg={} seqno={} mode=cluster node={} command=\"{}\" attempt={}"
+            + " duration_ms={} propagation=\"{}\"",
+        vg,
+        seqno,
+        nodeId,
+        command,
+        attempt,
+        (System.nanoTime() - start) / 1_000_000,
+        propagation);
+  }
+
+  private CommitResult finish(String vg, Committed c, int attempt, String command, long start)
       throws IOException, InterruptedException {
     reached(CommitStep.RELEASE, vg);
     String warning = c.warning();
@@ -228,7 +253,8 @@ public final class CommitProtocol {
       warning = "committed, but propagation could not be checked: " + e.getMessage();
     }
     reached(CommitStep.PROPAGATE, vg);
-    LOG.info("VG {} committed at seqno {}: {}", vg, c.seqno(), report.summary());
+    // One grep-able line per commit: key=value pairs (docs/cluster-protocol.md, "Logs").
+    logCommit(vg, c.seqno(), command, attempt, start, report.summary());
     return new CommitResult(
         c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning));
   }

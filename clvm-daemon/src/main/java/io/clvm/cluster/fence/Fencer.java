@@ -92,12 +92,16 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
         tables.fence(a.vgUuid(), a.lvUuid());
         fenced.add(key);
         LOG.error(
-            "FENCING: {}: exclusively active LV {} now maps to an error target; every I/O to it"
-                + " fails until ownership is revalidated",
-            reason,
-            key);
+            "fencing event=fenced lv={} reason=\"{}\": exclusively active LV now maps to an error"
+                + " target; every I/O to it fails until ownership is revalidated",
+            key,
+            reason);
       } catch (Exception e) {
-        LOG.error("FENCING FAILED for LV {}: {}: this node may still write to it", key, e, e);
+        LOG.error(
+            "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
+            key,
+            e,
+            e);
       }
     }
   }
@@ -110,12 +114,12 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
       if (activations.stillOwned(vgLv[0], vgLv[1])) {
         tables.unfence(vgLv[0], vgLv[1]);
         fenced.remove(key);
-        LOG.warn("unfenced LV {}: exclusive ownership revalidated", key);
+        LOG.warn("fencing event=unfenced lv={}: exclusive ownership revalidated", key);
       } else {
         activations.forget(vgLv[0], vgLv[1]);
         LOG.error(
-            "LV {} stays fenced: its exclusive activation expired with the session and another"
-                + " node may own it now; deactivate it here",
+            "fencing event=stays_fenced lv={}: its exclusive activation expired with the session"
+                + " and another node may own it now; deactivate it here",
             key);
       }
     }

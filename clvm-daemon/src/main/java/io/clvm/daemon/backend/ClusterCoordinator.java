@@ -194,6 +194,7 @@ public final class ClusterCoordinator implements Coordinator {
             .commitUnderLock(
                 h.lock(),
                 h.uuid(),
+                label,
                 (current, seqno) -> {
                   if (current.seqno() != expected) {
                     throw new ClusterStateException(

@@ -4,6 +4,8 @@ import io.clvm.cluster.commit.ClusterStateException;
 import io.clvm.cluster.commit.CommittedVg;
 import io.clvm.cluster.commit.MdaState;
 import io.clvm.cluster.commit.MetadataDisks;
+import io.clvm.engine.EngineException;
+import io.clvm.engine.MetadataCapacity;
 import io.clvm.format.disk.FileDevice;
 import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.PhysicalVolume;
@@ -23,6 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The commit protocol's view of the shared disks, over fmt-disk's store: every call scans the
@@ -31,6 +35,8 @@ import java.util.function.Supplier;
  * points the headers at it.
  */
 final class DiskMetadata implements MetadataDisks {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskMetadata.class);
+
   private final Supplier<List<String>> devices;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
@@ -104,15 +110,28 @@ final class DiskMetadata implements MetadataDisks {
     List<FileDevice> all = open(true);
     List<FileDevice> mine = new ArrayList<>();
     List<FileDevice> others = new ArrayList<>();
+    List<PvScan> mineScans = new ArrayList<>();
     for (PvScan s : MetadataStore.scan(all)) {
       FileDevice d = (FileDevice) s.device();
-      (s.pvUuid().map(pvIds::contains).orElse(false) ? mine : others).add(d);
+      boolean ofVg = s.pvUuid().map(pvIds::contains).orElse(false);
+      (ofVg ? mine : others).add(d);
+      if (ofVg) {
+        mineScans.add(s);
+      }
     }
     close(others);
     if (mine.size() < pvIds.size()) {
       close(mine);
       throw new ClusterStateException(
           "VG " + vg.name() + ": only " + mine.size() + " of its " + pvIds.size() + " PVs found");
+    }
+    try {
+      // Refused before the first byte is written; the 80 % warning goes to the daemon's log.
+      MetadataCapacity.check(vg.name(), mineScans, text.getBytes(StandardCharsets.UTF_8).length)
+          .ifPresent(w -> LOG.warn("metadata capacity vg={}: {}", vg.name(), w));
+    } catch (EngineException e) {
+      close(mine);
+      throw new ClusterStateException(e.getMessage());
     }
     PreparedCommit prepared;
     try {
