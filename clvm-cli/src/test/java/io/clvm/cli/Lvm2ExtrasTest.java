@@ -5,75 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.testing.RequiresLvm2;
 import io.clvm.testing.lvm2.Lvm2Oracle;
-import io.clvm.testing.lvm2.TestLoopDevice;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** lvs -a, pvck --dump, pvchange --metadataignore, pvcreate --uuid: clvm against live lvm2. */
 @RequiresLvm2
-class Lvm2ExtrasTest {
-  @TempDir Path tmp;
-
-  private final List<TestLoopDevice> loops = new ArrayList<>();
-  private Lvm2Oracle lvm2;
-  private String devices;
-
-  /** One in-process run's status and streams. */
-  record Result(int status, String out, String err) {}
-
-  @BeforeEach
-  void attach() throws Exception {
-    List<Path> paths = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      TestLoopDevice d = TestLoopDevice.create(32L << 20);
-      loops.add(d);
-      paths.add(d.device());
-    }
-    lvm2 = Lvm2Oracle.forDevices(paths);
-    devices = "--devices=" + String.join(",", paths.stream().map(Path::toString).toList());
-    Files.writeString(
-        tmp.resolve("clvm.conf"),
-        "global {\n  lock_dir = \""
-            + tmp.resolve("lock")
-            + "\"\n}\nbackup {\n  backup_dir = \""
-            + tmp.resolve("backup")
-            + "\"\n  archive_dir = \""
-            + tmp.resolve("archive")
-            + "\"\n}\n");
+class Lvm2ExtrasTest extends LiveLvm2Test {
+  @Override
+  int loopCount() {
+    return 2;
   }
 
-  @AfterEach
-  void detach() {
-    if (lvm2 != null) {
-      lvm2.close();
-    }
-    loops.forEach(TestLoopDevice::close);
-  }
-
-  private Result clvm(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add(devices);
-    int status = Main.run(all.toArray(new String[0]), s);
-    return new Result(status, out.toString(), err.toString());
+  @Override
+  long loopSize() {
+    return 32L << 20;
   }
 
   private String same(String... args) {

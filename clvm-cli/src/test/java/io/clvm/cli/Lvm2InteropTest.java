@@ -7,78 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clvm.testing.RequiresLvm2;
 import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.lvm2.TestLoopDevice;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * clvm and lvm2 on the same loop devices: lvm2 checks and reads what clvm wrote, clvm reads what
  * lvm2 wrote, and both print the same reports, every field of pvs, vgs, lvs and lvs --segments.
  */
 @RequiresLvm2
-class Lvm2InteropTest {
-  @TempDir Path tmp;
-
-  private final List<TestLoopDevice> loops = new ArrayList<>();
-  private Lvm2Oracle lvm2;
-  private String devices;
-
-  /** One in-process run's status and streams. */
-  record Result(int status, String out, String err) {}
-
-  @BeforeEach
-  void attach() throws Exception {
-    List<Path> paths = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      TestLoopDevice d = TestLoopDevice.create(64L << 20);
-      loops.add(d);
-      paths.add(d.device());
-    }
-    lvm2 = Lvm2Oracle.forDevices(paths);
-    devices = "--devices=" + String.join(",", paths.stream().map(Path::toString).toList());
-    Files.writeString(
-        tmp.resolve("clvm.conf"),
-        "global {\n  lock_dir = \""
-            + tmp.resolve("lock")
-            + "\"\n}\nbackup {\n  backup_dir = \""
-            + tmp.resolve("backup")
-            + "\"\n  archive_dir = \""
-            + tmp.resolve("archive")
-            + "\"\n}\n");
+class Lvm2InteropTest extends LiveLvm2Test {
+  @Override
+  int loopCount() {
+    return 3;
   }
 
-  @AfterEach
-  void detach() {
-    if (lvm2 != null) {
-      lvm2.close();
-    }
-    loops.forEach(TestLoopDevice::close);
-  }
-
-  private Result clvm(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add(devices);
-    int status = Main.run(all.toArray(new String[0]), s);
-    return new Result(status, out.toString(), err.toString());
+  @Override
+  long loopSize() {
+    return 64L << 20;
   }
 
   private void ok(String... args) {
