@@ -76,16 +76,43 @@ public final class ClusterLayout {
   }
 
   /**
+   * Ephemeral, owned by the session of the node running a reduce: the smaller geometry every node
+   * with the LV active must load before the commit (docs/cluster-protocol.md, "Reduce").
+   */
+  public String vgIntent(String vgUuid) {
+    return vg(vgUuid) + "/intent";
+  }
+
+  /** Each node's answer to the latest reduce intent it handled. */
+  public String intentAcks(String vgUuid) {
+    return vg(vgUuid) + "/intent-acks";
+  }
+
+  public String intentAck(String vgUuid, String nodeId) {
+    return intentAcks(vgUuid) + "/" + checkName(nodeId);
+  }
+
+  /**
    * The VG uuid if {@code path} is some VG's {@code state} node, else null. Used by the cache
    * listener, which sees every node under {@link #vgs()}.
    */
   public String vgUuidOfState(String path) {
+    return vgUuidOf(path, "state");
+  }
+
+  /** The VG uuid if {@code path} is some VG's {@code intent} node, else null. */
+  public String vgUuidOfIntent(String path) {
+    return vgUuidOf(path, "intent");
+  }
+
+  private String vgUuidOf(String path, String leaf) {
     String prefix = vgs() + "/";
-    if (!path.startsWith(prefix) || !path.endsWith("/state")) {
+    String suffix = "/" + leaf;
+    if (!path.startsWith(prefix) || !path.endsWith(suffix)) {
       return null;
     }
-    String middle = path.substring(prefix.length(), path.length() - "/state".length());
-    return middle.contains("/") ? null : middle;
+    String middle = path.substring(prefix.length(), path.length() - suffix.length());
+    return middle.isEmpty() || middle.contains("/") ? null : middle;
   }
 
   private static String checkName(String name) {

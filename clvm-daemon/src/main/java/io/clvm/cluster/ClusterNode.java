@@ -15,6 +15,8 @@ import io.clvm.cluster.lock.LockHandle;
 import io.clvm.cluster.propagate.ApplyCallback;
 import io.clvm.cluster.propagate.PropagationWaiter;
 import io.clvm.cluster.propagate.Propagator;
+import io.clvm.cluster.reduce.ReduceIntents;
+import io.clvm.cluster.reduce.ReduceRounds;
 import io.clvm.cluster.status.StatusReader;
 import java.io.IOException;
 import java.time.Duration;
@@ -55,6 +57,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ActivationRegistry activations;
   private final CommitProtocol protocol;
   private final Propagator propagator;
+  private final ReduceRounds reductions;
   private final Fencer fencer;
   private final StatusReader status;
 
@@ -84,6 +87,15 @@ public final class ClusterNode implements AutoCloseable {
             options.failPoint(),
             options.nodeId());
     this.propagator = new Propagator(client, layout, options.nodeId(), apply);
+    this.reductions =
+        new ReduceRounds(
+            client,
+            new ReduceIntents(client, layout),
+            activations,
+            guard,
+            options.failPoint(),
+            options.nodeId(),
+            options.commit().propagationTimeout());
     this.fencer = new Fencer(activations, tables, options.fencingGrace(), guard);
     this.status =
         new StatusReader(
@@ -157,6 +169,11 @@ public final class ClusterNode implements AutoCloseable {
 
   public Propagator propagator() {
     return propagator;
+  }
+
+  /** Reduce rounds ("reload everywhere first, then commit") started by this node. */
+  public ReduceRounds reductions() {
+    return reductions;
   }
 
   public Fencer fencer() {

@@ -101,6 +101,40 @@ final class ThreeNodeCluster implements AutoCloseable {
     return dir.resolve("node" + node + ".log");
   }
 
+  /**
+   * Stops {@code node}'s clvmd if it still runs (SIGTERM) and starts it again with {@code extra}
+   * configuration lines (e.g. a {@code testing.failAt}); waits for its socket.
+   */
+  void restart(int node, String... extra) throws Exception {
+    Process old = daemons.get(node - 1);
+    old.destroy();
+    if (!old.waitFor(20, TimeUnit.SECONDS)) {
+      old.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    Files.deleteIfExists(socket(node)); // left behind by a halted daemon
+    Files.writeString(config(node), configText(node) + String.join("\n", extra) + "\n");
+    Process p = start(node);
+    daemons.set(node - 1, p);
+    Await.until(
+        "clvmd node" + node + " to open its socket again (log: " + log(node) + ")",
+        Duration.ofSeconds(90),
+        () -> {
+          if (!p.isAlive()) {
+            throw new AssertionError("clvmd node" + node + " exited:\n" + tail(log(node)));
+          }
+          return Files.exists(socket(node));
+        });
+  }
+
+  /** The exit code of {@code node}'s clvmd once it has exited (e.g. halted by a fail point). */
+  int awaitExit(int node, Duration timeout) throws InterruptedException {
+    Process p = daemons.get(node - 1);
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("clvmd node" + node + " still runs after " + timeout);
+    }
+    return p.exitValue();
+  }
+
   private String configText(int node) {
     StringBuilder devices = new StringBuilder();
     for (Path pv : pvs) {

@@ -45,6 +45,11 @@ public final class CliDaemonBackend implements DaemonBackend {
     return backend;
   }
 
+  /** The engine's side of this daemon, once started (tests look at its device-mapper tables). */
+  public ClusterBackend clusterBackend() {
+    return backend;
+  }
+
   @Override
   public MetadataDisks metadataDisks(DaemonConfig config) throws IOException {
     return backend(config).metadataDisks();

@@ -142,8 +142,18 @@ public final class CommitProtocol {
   public CommitResult commitUnderLock(
       LockHandle lock, String vgUuid, String command, VgChange change)
       throws IOException, InterruptedException {
+    return commitUnderLock(lock, vgUuid, command, change, List.of());
+  }
+
+  /**
+   * {@link #commitUnderLock(LockHandle, String, String, VgChange)} whose commit point also requires
+   * every znode in {@code mustExist} to exist (a reduce's intent: see {@code ReduceRound}).
+   */
+  public CommitResult commitUnderLock(
+      LockHandle lock, String vgUuid, String command, VgChange change, List<String> mustExist)
+      throws IOException, InterruptedException {
     long start = System.nanoTime();
-    Committed c = attempt(lock, vgUuid, change, false);
+    Committed c = attempt(lock, vgUuid, change, false, mustExist);
     reached(CommitStep.RELEASE, vgUuid);
     logCommit(vgUuid, c.seqno(), command, 1, start, "not awaited");
     return new CommitResult(
@@ -172,11 +182,12 @@ public final class CommitProtocol {
   private Committed lockedAttempt(String vg, String command, VgChange change, boolean create)
       throws IOException, InterruptedException {
     try (LockHandle lock = locks.vg(vg, command, settings.lockTimeout())) {
-      return attempt(lock, vg, change, create);
+      return attempt(lock, vg, change, create, List.of());
     }
   }
 
-  private Committed attempt(LockHandle lock, String vg, VgChange change, boolean create)
+  private Committed attempt(
+      LockHandle lock, String vg, VgChange change, boolean create, List<String> mustExist)
       throws IOException, InterruptedException {
     {
       reached(CommitStep.LOCK, vg);
@@ -206,7 +217,7 @@ public final class CommitProtocol {
         Zk.io(() -> store.create(vg, newState, next.text()));
       } else {
         int version = state.get().version();
-        Zk.io(() -> store.commit(vg, version, newState, next.text()));
+        Zk.io(() -> store.commit(vg, version, newState, next.text(), mustExist));
       }
       reached(CommitStep.COMMIT_POINT, vg);
 

@@ -8,6 +8,12 @@ package io.clvm.cluster.commit;
 public enum CommitStep {
   /** The VG lock is held. */
   LOCK,
+  /**
+   * Reduce of an LV active on other nodes only: every such node has loaded the smaller table and
+   * acknowledged it; nothing is committed yet (docs/cluster-protocol.md, "Reduce"). A crash here
+   * leaves the nodes reduced until the intent vanishes with the committer's session.
+   */
+  REDUCE_RELOADED,
   /** {@code state} has been read. */
   READ_STATE,
   /** The disks have been rolled forward to {@code state} (or were current). */

@@ -6,11 +6,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -69,17 +71,41 @@ public final class VgStateStore {
    */
   public void commit(String vgUuid, int expectedVersion, VgState state, String text)
       throws Exception {
+    commit(vgUuid, expectedVersion, state, text, List.of());
+  }
+
+  /**
+   * The commit point with extra conditions: every path in {@code mustExist} must still exist when
+   * the transaction runs. A reduce passes its ephemeral intent: the nodes restore their old tables
+   * only after the intent is gone, so a commit that needs it can never follow a restore.
+   */
+  public void commit(
+      String vgUuid, int expectedVersion, VgState state, String text, List<String> mustExist)
+      throws Exception {
+    List<CuratorOp> ops = new ArrayList<>();
+    for (String path : mustExist) {
+      ops.add(op().check().forPath(path));
+    }
+    ops.add(
+        op().setData()
+            .withVersion(expectedVersion)
+            .forPath(layout.vgState(vgUuid), Json.write(state)));
+    ops.add(op().setData().forPath(layout.vgMetadata(vgUuid), encode(state.seqno(), text)));
     try {
-      client
-          .transaction()
-          .forOperations(
-              op().setData()
-                  .withVersion(expectedVersion)
-                  .forPath(layout.vgState(vgUuid), Json.write(state)),
-              op().setData().forPath(layout.vgMetadata(vgUuid), encode(state.seqno(), text)));
+      client.transaction().forOperations(ops);
     } catch (KeeperException.BadVersionException e) {
       throw new CommitConflictException(
           "VG " + vgUuid + " was committed by someone else since its state was read");
+    } catch (KeeperException.NoNodeException e) {
+      if (mustExist.isEmpty()) {
+        throw e;
+      }
+      throw new ClusterStateException(
+          "VG "
+              + vgUuid
+              + ": "
+              + String.join(", ", mustExist)
+              + " vanished before the commit point (its session ended?); nothing was committed");
     }
   }
 

@@ -4,13 +4,19 @@ import io.clvm.cluster.ClusterLayout;
 import io.clvm.cluster.Json;
 import io.clvm.cluster.commit.CommittedVg;
 import io.clvm.cluster.commit.VgStateStore;
+import io.clvm.cluster.reduce.IntentAck;
+import io.clvm.cluster.reduce.ReduceIntent;
+import io.clvm.cluster.reduce.ReduceIntents;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
@@ -18,14 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every daemon's watch on {@code vgs/*}{@code /state}: on a seqno newer than what this node has
- * applied, it reads the copy of record, calls the {@link ApplyCallback}, then records {@code
- * applied/<node>}.
+ * Every daemon's watch on {@code vgs/*}{@code /state} and {@code vgs/*}{@code /intent}: it keeps
+ * this node's tables at what the cluster wants now, and records what it did.
  *
- * <p>A CuratorCache (a persistent recursive watch, re-established and re-synced by Curator after a
- * reconnect, as PersistentWatcher does) sees the initial state of every VG at start, so a daemon
- * that was down catches up. Events only enqueue work: applying runs on one thread, in order, so the
- * ZooKeeper event thread is never blocked by a device-mapper reload.
+ * <ul>
+ *   <li>A committed seqno newer than what this node applied: read the copy of record, call the
+ *       {@link ApplyCallback}, record {@code applied/<node>}.
+ *   <li>A reduce intent naming this node (its seqno one above the committed one): load the smaller
+ *       tables of the intent's LVs, then answer in {@code intent-acks/<node>}.
+ *   <li>The intent gone while this node has its tables loaded: reload the committed tables. If the
+ *       reduce was committed they are the same; if not (refused, or the committer died: the intent
+ *       is ephemeral) the old size comes back, which is safe because the extents are still the LV's
+ *       in the committed VG.
+ * </ul>
+ *
+ * <p>Each event only enqueues the VG; one worker thread reconciles it against the current znodes
+ * (level-triggered, so a lost or duplicated event changes nothing), so the ZooKeeper event thread
+ * is never blocked by a device-mapper reload, and intents and commits of one VG are applied in the
+ * order ZooKeeper saw them. A CuratorCache (a persistent recursive watch, re-established and
+ * re-synced by Curator after a reconnect) sees every VG at start, so a daemon that was down catches
+ * up.
  */
 public final class Propagator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Propagator.class);
@@ -33,9 +51,14 @@ public final class Propagator implements AutoCloseable {
   private final CuratorFramework client;
   private final ClusterLayout layout;
   private final VgStateStore store;
+  private final ReduceIntents intents;
   private final String nodeId;
   private final ApplyCallback callback;
   private final Map<String, Long> applied = new ConcurrentHashMap<>();
+
+  /** Per VG, the reduce intent whose smaller tables this node has loaded (not yet resolved). */
+  private final Map<String, ReduceIntent> underIntent = new ConcurrentHashMap<>();
+
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -50,6 +73,7 @@ public final class Propagator implements AutoCloseable {
     this.client = client;
     this.layout = layout;
     this.store = new VgStateStore(client, layout);
+    this.intents = new ReduceIntents(client, layout);
     this.nodeId = nodeId;
     this.callback = callback;
     this.cache = CuratorCache.build(client, layout.vgs());
@@ -57,18 +81,26 @@ public final class Propagator implements AutoCloseable {
         .listenable()
         .addListener(
             CuratorCacheListener.builder()
-                .forCreatesAndChanges(
-                    (oldNode, node) -> {
-                      String vg = layout.vgUuidOfState(node.getPath());
-                      if (vg != null && !worker.isShutdown()) {
-                        try {
-                          worker.execute(() -> applyLatest(vg));
-                        } catch (RejectedExecutionException e) {
-                          // closing
-                        }
-                      }
-                    })
+                .forCreatesAndChanges((oldNode, node) -> enqueue(node))
+                .forDeletes(this::enqueue)
                 .build());
+  }
+
+  private void enqueue(ChildData node) {
+    String path = node.getPath();
+    String vg = layout.vgUuidOfState(path);
+    if (vg == null) {
+      vg = layout.vgUuidOfIntent(path);
+    }
+    if (vg == null || worker.isShutdown()) {
+      return;
+    }
+    String v = vg;
+    try {
+      worker.execute(() -> reconcile(v));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
   }
 
   public void start() {
@@ -80,16 +112,22 @@ public final class Propagator implements AutoCloseable {
     return applied.getOrDefault(vgUuid, -1L);
   }
 
-  private void applyLatest(String vgUuid) {
+  /** The reduce intent whose smaller tables this node has loaded for {@code vgUuid}, if any. */
+  public Optional<ReduceIntent> underIntent(String vgUuid) {
+    return Optional.ofNullable(underIntent.get(vgUuid));
+  }
+
+  private void reconcile(String vgUuid) {
     try {
-      CommittedVg vg = store.readMetadata(vgUuid);
-      if (vg.seqno() <= applied(vgUuid)) {
-        return; // an older event, or one already handled by a previous catch-up
+      CommittedVg committed = store.readMetadata(vgUuid);
+      Optional<ReduceIntent> intent = intents.read(vgUuid);
+      if (intent.isPresent()
+          && intent.get().targets(nodeId)
+          && intent.get().seqno() == committed.seqno() + 1) {
+        follow(vgUuid, intent.get());
+      } else {
+        applyCommitted(vgUuid, committed);
       }
-      callback.apply(vg);
-      record(vgUuid, vg.seqno());
-      applied.put(vgUuid, vg.seqno());
-      LOG.info("applied VG {} seqno {}", vgUuid, vg.seqno());
     } catch (KeeperException.NoNodeException e) {
       LOG.debug("VG {} disappeared before it could be applied", vgUuid);
     } catch (Exception e) {
@@ -98,6 +136,61 @@ public final class Propagator implements AutoCloseable {
           vgUuid,
           e.toString(),
           e);
+    }
+  }
+
+  /** Loads the intent's smaller tables (once per intent) and answers. */
+  private void follow(String vgUuid, ReduceIntent intent) throws Exception {
+    ReduceIntent current = underIntent.get(vgUuid);
+    if (current != null && current.id().equals(intent.id())) {
+      return; // already answered
+    }
+    // Remembered before the reload: whatever the reload did, a withdrawal reloads the committed
+    // tables.
+    underIntent.put(vgUuid, intent);
+    IntentAck ack;
+    try {
+      callback.applyOnly(
+          new CommittedVg(vgUuid, intent.seqno(), intent.text()), Set.copyOf(intent.lvUuids()));
+      ack = IntentAck.of(intent.id(), IntentAck.State.REDUCED, null);
+      LOG.info("reduce intent {} vg={}: smaller tables loaded", intent.id(), vgUuid);
+    } catch (Exception e) {
+      ack = IntentAck.of(intent.id(), IntentAck.State.FAILED, e.getMessage());
+      LOG.error("reduce intent {} vg={}: reload failed: {}", intent.id(), vgUuid, e.toString());
+    }
+    intents.ack(vgUuid, nodeId, ack);
+  }
+
+  /** Applies the committed VG if it is new here, or if an intent's tables must be replaced. */
+  private void applyCommitted(String vgUuid, CommittedVg committed) throws Exception {
+    ReduceIntent was = underIntent.remove(vgUuid);
+    if (was == null && committed.seqno() <= applied(vgUuid)) {
+      return; // an older event, or one already handled by a previous catch-up
+    }
+    boolean restore = was != null && committed.seqno() < was.seqno();
+    try {
+      callback.apply(committed);
+    } catch (Exception e) {
+      if (was != null) {
+        underIntent.put(vgUuid, was); // retried on the next event of this VG
+        if (restore) {
+          intents.ack(
+              vgUuid, nodeId, IntentAck.of(was.id(), IntentAck.State.RESTORE_FAILED, e.toString()));
+        }
+      }
+      throw e;
+    }
+    record(vgUuid, committed.seqno());
+    applied.put(vgUuid, committed.seqno());
+    if (restore) {
+      intents.ack(vgUuid, nodeId, IntentAck.of(was.id(), IntentAck.State.RESTORED, null));
+      LOG.warn(
+          "reduce intent {} vg={} withdrawn uncommitted: tables of seqno {} loaded again",
+          was.id(),
+          vgUuid,
+          committed.seqno());
+    } else {
+      LOG.info("applied VG {} seqno {}", vgUuid, committed.seqno());
     }
   }
 

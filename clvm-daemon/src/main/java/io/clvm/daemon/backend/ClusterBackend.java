@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -154,37 +155,54 @@ public final class ClusterBackend implements AutoCloseable {
     return brace < 0 ? "" : text.substring(0, brace).strip();
   }
 
-  /** Propagation: reloads the tables of this node's active LVs of a newly committed VG. */
+  /**
+   * Propagation: reloads the tables of this node's active LVs of a VG text (a new commit, the
+   * committed text again after a withdrawn reduce, or, for {@code applyOnly}, a reduce intent's
+   * LVs).
+   */
   public ApplyCallback applyCallback() {
-    return committed -> {
-      ClusterNode c = cluster;
-      if (c == null) {
-        return; // nothing is active before the daemon serves commands
+    return new ApplyCallback() {
+      @Override
+      public void apply(CommittedVg committed) throws Exception {
+        reload(committed, null);
       }
-      VolumeGroup vg = null;
-      for (Activation a : c.activations().local()) {
-        if (!a.vgUuid().equals(committed.vgUuid())) {
-          continue;
-        }
-        if (vg == null) {
-          vg = parse(committed.text());
-        }
-        String lvUuid = a.lvUuid();
-        Optional<LogicalVolume> lv =
-            vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
-        if (lv.isPresent()) {
-          var outcome = tables.activate(vg, lv.get());
-          if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
-            LOG.info(
-                "{}/{}: table {} for seqno {}",
-                vg.name(),
-                lv.get().name(),
-                outcome.name().toLowerCase(java.util.Locale.ROOT),
-                committed.seqno());
-          }
-        }
+
+      @Override
+      public void applyOnly(CommittedVg vg, Set<String> lvUuids) throws Exception {
+        reload(vg, lvUuids);
       }
     };
+  }
+
+  /** Reloads the locally active LVs of {@code committed} ({@code only} those, unless null). */
+  private void reload(CommittedVg committed, Set<String> only) throws IOException {
+    ClusterNode c = cluster;
+    if (c == null) {
+      return; // nothing is active before the daemon serves commands
+    }
+    VolumeGroup vg = null;
+    for (Activation a : c.activations().local()) {
+      if (!a.vgUuid().equals(committed.vgUuid()) || (only != null && !only.contains(a.lvUuid()))) {
+        continue;
+      }
+      if (vg == null) {
+        vg = parse(committed.text());
+      }
+      String lvUuid = a.lvUuid();
+      Optional<LogicalVolume> lv =
+          vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
+      if (lv.isPresent()) {
+        var outcome = tables.activate(vg, lv.get());
+        if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
+          LOG.info(
+              "{}/{}: table {} for seqno {}",
+              vg.name(),
+              lv.get().name(),
+              outcome.name().toLowerCase(java.util.Locale.ROOT),
+              committed.seqno());
+        }
+      }
+    }
   }
 
   static VolumeGroup parse(String text) throws MetadataException {

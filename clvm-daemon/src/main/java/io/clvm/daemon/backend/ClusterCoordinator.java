@@ -7,6 +7,7 @@ import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.commit.ClusterStateException;
 import io.clvm.cluster.commit.CommitResult;
 import io.clvm.cluster.commit.NewVg;
+import io.clvm.cluster.commit.VgChange;
 import io.clvm.cluster.lock.LockHandle;
 import io.clvm.cluster.propagate.PropagationReport;
 import io.clvm.engine.Console;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * registered in ZooKeeper under the same lock and then loaded into this node's device-mapper. After
  * the command, {@link #finish} waits (bounded) for the nodes that have a changed LV active.
  *
- * <p>The rules of design.md: extend = commit, then every node reloads (propagation); reduce of an
- * LV active on another node, remove or rename of an LV active on another node are refused (the
- * other nodes must deactivate first), so that no node ever maps extents the committed VG gives to
- * another LV. lvmlockd's convention for {@code -ay}: exclusive.
+ * <p>The rules of design.md: extend = commit, then every node reloads (propagation); reduce =
+ * every node with the LV active reloads the smaller table first, then commit ({@link
+ * ReduceFirst}); move, remove or rename of an LV active on another node are refused (the other
+ * nodes must deactivate first), so that no node ever maps extents the committed VG gives to another
+ * LV. lvmlockd's convention for {@code -ay}: exclusive.
  */
 public final class ClusterCoordinator implements Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterCoordinator.class);
@@ -182,48 +185,93 @@ public final class ClusterCoordinator implements Coordinator {
     if (h == null) {
       throw new EngineException("Internal error: VG " + old.name() + " changed without its lock.");
     }
-    Set<String> changed = checkChanges(h.uuid(), old, next);
+    Changes changes;
+    Written w;
+    try {
+      changes = checkChanges(h.uuid(), old, next);
+      w = commitChanges(h, old, next, changes);
+    } catch (IOException | InterruptedException | EngineException | RuntimeException e) {
+      // The engine shrinks this node's own table before the commit (as in local mode): nothing
+      // was committed, so the old table comes back.
+      restoreLocal(old, next);
+      throw e;
+    }
+    w.result().warning().ifPresent(x -> LOG.warn("VG {}: {}", old.name(), x));
+    commits.add(new Done(h.uuid(), w.result().seqno(), changes.changed()));
+    if (!old.name().equals(next.name())) {
+      held.put(next.name(), h);
+    }
+    return w.vg().withSeqno(w.result().seqno());
+  }
+
+  /** What a commit changes: every LV whose mapping changes; those to reduce elsewhere first. */
+  private record Changes(Set<String> changed, Map<String, String> reduceElsewhere) {}
+
+  /** A commit and the VG as written. */
+  private record Written(CommitResult result, VolumeGroup vg) {}
+
+  private Written commitChanges(Held h, VolumeGroup old, VolumeGroup next, Changes changes)
+      throws IOException, InterruptedException, EngineException {
     long expected = old.seqno();
     VolumeGroup marked =
         ClusterMarking.clusterOf(next).isPresent()
             ? next
             : ClusterMarking.mark(next, backend.config().clusterName());
+    String text = text(marked, expected + 1);
+    VgChange change =
+        (current, seqno) -> {
+          if (current.seqno() != expected) {
+            throw new ClusterStateException(
+                "VG "
+                    + old.name()
+                    + " is at seqno "
+                    + current.seqno()
+                    + " in the cluster but "
+                    + expected
+                    + " on the disks read");
+          }
+          return new NewVg(text, changes.changed());
+        };
     CommitResult r =
-        cluster()
-            .protocol()
-            .commitUnderLock(
-                h.lock(),
-                h.uuid(),
-                label,
-                (current, seqno) -> {
-                  if (current.seqno() != expected) {
-                    throw new ClusterStateException(
-                        "VG "
-                            + old.name()
-                            + " is at seqno "
-                            + current.seqno()
-                            + " in the cluster but "
-                            + expected
-                            + " on the disks read");
-                  }
-                  return new NewVg(text(marked, seqno), changed);
-                });
-    r.warning().ifPresent(w -> LOG.warn("VG {}: {}", old.name(), w));
-    commits.add(new Done(h.uuid(), r.seqno(), changed));
-    if (!old.name().equals(next.name())) {
-      held.put(next.name(), h);
+        changes.reduceElsewhere().isEmpty()
+            ? cluster().protocol().commitUnderLock(h.lock(), h.uuid(), label, change)
+            : new ReduceFirst(cluster(), label)
+                .commit(h.lock(), h.uuid(), expected + 1, text, changes.reduceElsewhere(), change);
+    return new Written(r, marked);
+  }
+
+  /** Reloads this node's tables of the LVs that {@code next} shrinks, as {@code old} has them. */
+  private void restoreLocal(VolumeGroup old, VolumeGroup next) {
+    for (LogicalVolume o : old.lvs()) {
+      Optional<LogicalVolume> n =
+          next.lvs().stream().filter(l -> l.id().equals(o.id())).findFirst();
+      if (n.isEmpty() || !shrinks(o, n.get()) || !backend.tables().isActive(old.name(), o.name())) {
+        continue;
+      }
+      try {
+        backend.tables().activate(old, o);
+        LOG.warn("{}/{}: commit failed, old table reloaded", old.name(), o.name());
+      } catch (IOException | RuntimeException e) {
+        LOG.error(
+            "{}/{}: commit failed and the old table could not be reloaded ({}); the smaller"
+                + " table stays (safe), lvchange --refresh restores it",
+            old.name(),
+            o.name(),
+            e.toString());
+      }
     }
-    return marked.withSeqno(r.seqno());
   }
 
   /**
-   * The LVs whose mapping changes, and the refusals: an LV that is active on another node may grow,
-   * but not shrink, move, disappear or change its name (the other nodes would map extents that are
-   * no longer its own, or keep a device under a stale name).
+   * The LVs whose mapping changes, and the refusals: an LV that is active on another node may grow
+   * (commit, then every node reloads) or shrink (every node reloads the smaller table, then commit:
+   * {@link ReduceFirst}), but not move, disappear or change its name (the other nodes would map
+   * extents that are no longer its own, or keep a device under a stale name).
    */
-  private Set<String> checkChanges(String vgUuid, VolumeGroup old, VolumeGroup next)
+  private Changes checkChanges(String vgUuid, VolumeGroup old, VolumeGroup next)
       throws IOException, EngineException {
     Set<String> changed = new LinkedHashSet<>();
+    Map<String, String> reduceElsewhere = new LinkedHashMap<>();
     for (LogicalVolume o : old.lvs()) {
       Optional<LogicalVolume> n =
           next.lvs().stream().filter(l -> l.id().equals(o.id())).findFirst();
@@ -251,16 +299,23 @@ public final class ClusterCoordinator implements Coordinator {
         throw new EngineException(
             "Cannot rename " + what + " while it is active on node(s) " + on + ".");
       }
-      if (!grows(o, n.get())) {
+      if (shrinks(o, n.get())) {
+        reduceElsewhere.put(o.id().dashed(), what);
+      } else if (!grows(o, n.get())) {
         throw new EngineException(
-            "Cannot reduce or move "
+            "Cannot move "
                 + what
                 + " while it is active on node(s) "
                 + on
                 + ": deactivate it there first.");
       }
     }
-    return changed;
+    return new Changes(changed, reduceElsewhere);
+  }
+
+  /** True when {@code n} maps a strict prefix of what {@code o} maps (a reduce). */
+  static boolean shrinks(LogicalVolume o, LogicalVolume n) {
+    return n.extentCount() < o.extentCount() && grows(n, o);
   }
 
   /** True when {@code n} keeps every segment of {@code o} and only adds extents after them. */

@@ -1,0 +1,143 @@
+package io.clvm.it;
+
+import io.clvm.cli.Main;
+import io.clvm.cli.Session;
+import io.clvm.cli.cluster.CliDaemonBackend;
+import io.clvm.daemon.Daemon;
+import io.clvm.daemon.backend.NodeTables;
+import io.clvm.daemon.config.DaemonConfig;
+import io.clvm.dm.InMemoryDeviceMapper;
+import io.clvm.dm.table.Table;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * Three clvmd instances inside the test JVM (real ZooKeeper, real control sockets, the real CLI in
+ * cluster mode), each with its own in-memory device-mapper, so that a test can look at every node's
+ * live tables and make one node's device-mapper fail. The multi-process test ({@link
+ * ThreeNodeCluster}) covers separate JVMs; this one sees inside the nodes.
+ */
+final class InProcessCluster implements AutoCloseable {
+  static final int NODES = 3;
+
+  private final Path dir;
+  private final TestingServer zk;
+  private final List<Path> pvs = new ArrayList<>();
+  private final List<Daemon> daemons = new ArrayList<>();
+  private final List<CliDaemonBackend> backends = new ArrayList<>();
+
+  /** {@code extra} lines go into every node's clvm.conf. */
+  InProcessCluster(Path dir, long pvBytes, String... extra) throws Exception {
+    this.dir = dir;
+    zk = new TestingServer(true);
+    for (int i = 1; i <= NODES; i++) {
+      Path pv = dir.resolve("pv" + i + "-clvmtest.img");
+      try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
+        f.setLength(pvBytes);
+      }
+      pvs.add(pv);
+    }
+    try {
+      for (int i = 1; i <= NODES; i++) {
+        Files.writeString(config(i), configText(i, extra));
+        CliDaemonBackend backend = new CliDaemonBackend();
+        backends.add(backend);
+        daemons.add(Daemon.start(DaemonConfig.load(config(i)), backend));
+      }
+    } catch (Exception | AssertionError e) {
+      close();
+      throw e;
+    }
+  }
+
+  List<Path> pvs() {
+    return pvs;
+  }
+
+  private Path config(int node) {
+    return dir.resolve("node" + node + ".conf");
+  }
+
+  private String configText(int node, String... extra) {
+    List<String> devices = pvs.stream().map(Path::toString).toList();
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "cluster.name = \"inproc\"",
+                "node.id = \"node" + node + "\"",
+                "zookeeper.connect = \"" + zk.getConnectString() + "\"",
+                "zookeeper.sessionTimeoutMs = 10000",
+                "socket.path = \"" + dir.resolve("node" + node + ".sock") + "\"",
+                "socket.allowedUsers = \"root," + System.getProperty("user.name") + "\"",
+                "socket.readTimeoutMs = 30000",
+                "global.locking_mode = \"cluster\"",
+                "global.lock_dir = \"" + dir.resolve("lock" + node) + "\"",
+                "backup.backup_dir = \"" + dir.resolve("backup" + node) + "\"",
+                "backup.archive_dir = \"" + dir.resolve("archive" + node) + "\"",
+                "devices.devices = \"" + String.join(",", devices) + "\"",
+                "activation.name_prefix = \"ip" + node + "-\"",
+                "activation.device_mapper = \"memory\""));
+    lines.addAll(List.of(extra));
+    return String.join("\n", lines) + "\n";
+  }
+
+  /** Runs {@code clvm args...} on {@code node} (through its clvmd). */
+  ThreeNodeCluster.Result run(int node, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Session s =
+        new Session(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new ByteArrayInputStream(new byte[0]),
+            false,
+            Map.of("CLVM_CONF", config(node).toString()));
+    int exit = Main.run(args, s);
+    return new ThreeNodeCluster.Result(exit, out.toString(), err.toString());
+  }
+
+  ThreeNodeCluster.Result ok(int node, String... args) {
+    ThreeNodeCluster.Result r = run(node, args);
+    if (!r.ok()) {
+      throw new AssertionError("node" + node + ": clvm " + String.join(" ", args) + ": " + r);
+    }
+    return r;
+  }
+
+  /** {@code node}'s device-mapper tables. */
+  NodeTables tables(int node) {
+    return backends.get(node - 1).clusterBackend().tables();
+  }
+
+  /** {@code node}'s in-memory device-mapper, e.g. to make its next reload fail. */
+  InMemoryDeviceMapper deviceMapper(int node) {
+    return (InMemoryDeviceMapper) tables(node).deviceMapper();
+  }
+
+  /** The size in sectors of {@code vg/lv}'s live table on {@code node}, or -1 if not active. */
+  long liveSectors(int node, String vg, String lv) {
+    try {
+      Optional<Table> t = tables(node).liveTable(vg, lv);
+      return t.map(x -> x.size().count()).orElse(-1L);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Daemon d : daemons) {
+      d.close();
+    }
+    zk.close();
+  }
+}
