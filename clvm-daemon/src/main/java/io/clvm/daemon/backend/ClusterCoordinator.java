@@ -50,11 +50,11 @@ import org.slf4j.LoggerFactory;
  * registered in ZooKeeper under the same lock and then loaded into this node's device-mapper. After
  * the command, {@link #finish} waits (bounded) for the nodes that have a changed LV active.
  *
- * <p>The rules of design.md: extend = commit, then every node reloads (propagation); reduce =
- * every node with the LV active reloads the smaller table first, then commit ({@link
- * ReduceFirst}); move, remove or rename of an LV active on another node are refused (the other
- * nodes must deactivate first), so that no node ever maps extents the committed VG gives to another
- * LV. lvmlockd's convention for {@code -ay}: exclusive.
+ * <p>The rules of design.md: extend = commit, then every node reloads (propagation); reduce = every
+ * node with the LV active reloads the smaller table first, then commit ({@link ReduceFirst}); move,
+ * remove or rename of an LV active on another node are refused (the other nodes must deactivate
+ * first), so that no node ever maps extents the committed VG gives to another LV. lvmlockd's
+ * convention for {@code -ay}: exclusive.
  */
 public final class ClusterCoordinator implements Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterCoordinator.class);
