@@ -39,4 +39,12 @@ public interface Coordinator {
 
   /** True when {@code lv} is active on this node. */
   boolean isActive(VolumeGroup vg, LogicalVolume lv);
+
+  /**
+   * The daemon's metadata cache for reports, kept across commands and validated against the disks
+   * (see {@link ScanCache}); null: every report scans.
+   */
+  default ScanCache reportCache() {
+    return null;
+  }
 }

@@ -18,6 +18,8 @@ public class Engine {
   private boolean test;
   // integ: set by clvmd in cluster mode (locks, commits and activation through the cluster).
   private Coordinator coordinator;
+  // integ: clvmd's report cache (null: every report scans the devices).
+  private ScanCache reportCache;
 
   /**
    * @param config the configuration
@@ -46,6 +48,13 @@ public class Engine {
   public Engine withCoordinator(Coordinator c) {
     this.coordinator = c;
     this.activator = new Activator(c);
+    this.reportCache = c.reportCache();
+    return this;
+  }
+
+  /** Reports go through {@code cache} (clvmd sets it through its coordinator; tests directly). */
+  Engine withReportCache(ScanCache cache) {
+    this.reportCache = cache;
     return this;
   }
 
@@ -197,7 +206,10 @@ public class Engine {
    * too, as lvm2 does with their names in brackets.
    */
   public Rows reportRows(ReportKind kind, List<String> names, boolean all) throws EngineException {
-    try (Scan scan = scan(false)) {
+    try (Scan scan =
+        reportCache == null
+            ? scan(false)
+            : reportCache.reportScan(Devices.candidates(devices), devices, console)) {
       return ReportRows.build(scan, kind, names, all, console);
     }
   }

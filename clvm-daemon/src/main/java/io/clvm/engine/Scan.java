@@ -35,12 +35,33 @@ public final class Scan implements AutoCloseable {
     this.duplicates = DuplicatePvs.resolve(scans, MultipathComponents.SYSTEM, console);
     this.scans = duplicates.kept();
     this.forWrite = writable;
+    this.shared = null;
+  }
+
+  /** A read-only view of a {@link ScanCache} snapshot: its devices are closed, its VGs shared. */
+  private Scan(Scan snapshot, Map<String, VgState> shared) {
+    this.devices = List.of();
+    this.duplicates = snapshot.duplicates;
+    this.scans = snapshot.scans;
+    this.forWrite = false;
+    this.shared = shared;
   }
 
   /** Duplicate PVs clvm cannot decide on: a VG using one is refused for changes. */
   private final DuplicatePvs.Result duplicates;
 
   private final boolean forWrite;
+
+  /**
+   * integ: VGs parsed by earlier reports of clvmd over the same, unchanged disks (see {@link
+   * ScanCache}); null for an ordinary scan. Thread-safe: concurrent reports share it.
+   */
+  private final Map<String, VgState> shared;
+
+  /** A view for one report of {@code snapshot}'s scan results, sharing parsed VGs. */
+  static Scan view(Scan snapshot, Map<String, VgState> shared) {
+    return new Scan(snapshot, shared);
+  }
 
   /**
    * Opens and scans {@code paths}; devices that cannot be opened are skipped, as lvm2 skips them,
@@ -146,6 +167,15 @@ public final class Scan implements AutoCloseable {
     if (cached != null) {
       return cached;
     }
+    VgState earlier = shared == null ? null : shared.get(vgName);
+    if (earlier != null) {
+      // Parsed by an earlier report: this command still says what lvm2 would say reading it.
+      for (MetadataException p : earlier.read().problems()) {
+        console.warn(p.getMessage());
+      }
+      cache.put(vgName, earlier);
+      return earlier;
+    }
     if (!vgNames().contains(vgName)) {
       throw new EngineException("Volume group \"" + vgName + "\" not found");
     }
@@ -179,6 +209,9 @@ public final class Scan implements AutoCloseable {
     }
     VgState state = new VgState(metadata, read, byPv);
     cache.put(vgName, state);
+    if (shared != null) {
+      shared.put(vgName, state);
+    }
     return state;
   }
 

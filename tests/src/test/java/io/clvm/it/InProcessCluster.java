@@ -113,6 +113,16 @@ final class InProcessCluster implements AutoCloseable {
     return r;
   }
 
+  /** {@code node}'s clvmd. */
+  Daemon daemon(int node) {
+    return daemons.get(node - 1);
+  }
+
+  /** {@code node}'s engine backend (report cache, tables). */
+  io.clvm.daemon.backend.ClusterBackend backend(int node) {
+    return backends.get(node - 1).clusterBackend();
+  }
+
   /** {@code node}'s device-mapper tables. */
   NodeTables tables(int node) {
     return backends.get(node - 1).clusterBackend().tables();

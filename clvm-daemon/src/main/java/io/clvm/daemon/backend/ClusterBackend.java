@@ -18,6 +18,7 @@ import io.clvm.cluster.status.ClusterStatus;
 import io.clvm.cluster.status.VgStatus;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.engine.Devices;
+import io.clvm.engine.ScanCache;
 import io.clvm.engine.config.EngineConfig;
 import io.clvm.format.MetadataException;
 import io.clvm.format.disk.FileDevice;
@@ -60,6 +61,7 @@ public final class ClusterBackend implements AutoCloseable {
   private final List<String> devices;
   private final DiskMetadata disks;
   private final NodeTables tables;
+  private final ScanCache reportCache = new ScanCache();
   private final Map<String, Named> names = new ConcurrentHashMap<>();
   private volatile ClusterNode cluster;
 
@@ -98,6 +100,11 @@ public final class ClusterBackend implements AutoCloseable {
 
   public NodeTables tables() {
     return tables;
+  }
+
+  /** The reports' metadata cache, shared by this daemon's commands. */
+  public ScanCache reportCache() {
+    return reportCache;
   }
 
   /** Called once the cluster services run (before the control socket opens). */

@@ -13,6 +13,7 @@ import io.clvm.cluster.propagate.PropagationReport;
 import io.clvm.engine.Console;
 import io.clvm.engine.Coordinator;
 import io.clvm.engine.EngineException;
+import io.clvm.engine.ScanCache;
 import io.clvm.engine.VgState;
 import io.clvm.format.model.ClusterMarking;
 import io.clvm.format.model.LogicalVolume;
@@ -429,6 +430,11 @@ public final class ClusterCoordinator implements Coordinator {
       throw new EngineException(
           "Failed to deactivate " + vg.name() + "/" + lv.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public ScanCache reportCache() {
+    return backend.reportCache();
   }
 
   @Override
