@@ -62,6 +62,13 @@ public final class ClusterBackend implements AutoCloseable {
   private final DiskMetadata disks;
   private final NodeTables tables;
   private final ScanCache reportCache = new ScanCache();
+
+  /**
+   * VG and LV names of every table this node loaded, by {@code vgUuid/lvUuid}: fencing must find
+   * its tables exactly when ZooKeeper (the copy of record) cannot be reached.
+   */
+  private final Map<String, String[]> loaded = new ConcurrentHashMap<>();
+
   private final Map<String, Named> names = new ConcurrentHashMap<>();
   private volatile ClusterNode cluster;
 
@@ -199,7 +206,7 @@ public final class ClusterBackend implements AutoCloseable {
       Optional<LogicalVolume> lv =
           vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
       if (lv.isPresent()) {
-        var outcome = tables.activate(vg, lv.get());
+        var outcome = loadTable(vg, lv.get());
         if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
           LOG.info(
               "{}/{}: table {} for seqno {}",
@@ -214,6 +221,23 @@ public final class ClusterBackend implements AutoCloseable {
 
   static VolumeGroup parse(String text) throws MetadataException {
     return MetadataText.parse(text).vg();
+  }
+
+  /** Loads (or reloads) {@code lv}'s table on this node, remembering its names for fencing. */
+  public io.clvm.dm.lvm.LvActivation.Outcome loadTable(VolumeGroup vg, LogicalVolume lv)
+      throws IOException {
+    loaded.put(key(vg.id().dashed(), lv.id().dashed()), new String[] {vg.name(), lv.name()});
+    return tables.activate(vg, lv);
+  }
+
+  /** Removes {@code lv}'s table on this node. */
+  public void removeTable(VolumeGroup vg, LogicalVolume lv) throws IOException {
+    tables.deactivate(vg.name(), lv.name());
+    loaded.remove(key(vg.id().dashed(), lv.id().dashed()));
+  }
+
+  private static String key(String vgUuid, String lvUuid) {
+    return vgUuid + "/" + lvUuid;
   }
 
   /** Fencing over this node's tables, by VG and LV UUID. */
@@ -237,8 +261,15 @@ public final class ClusterBackend implements AutoCloseable {
     };
   }
 
-  /** VG and LV names for UUIDs, from the copy of record. */
+  /**
+   * VG and LV names for UUIDs: those of the table this node loaded, else from the copy of record
+   * (which needs ZooKeeper, usually unreachable when fencing).
+   */
   private Optional<String[]> names(String vgUuid, String lvUuid) throws IOException {
+    String[] known = loaded.get(key(vgUuid, lvUuid));
+    if (known != null) {
+      return Optional.of(known);
+    }
     try {
       VolumeGroup vg = parse(store().readMetadata(vgUuid).text());
       return vg.lvs().stream()

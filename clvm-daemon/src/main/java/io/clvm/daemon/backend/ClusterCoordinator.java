@@ -250,7 +250,7 @@ public final class ClusterCoordinator implements Coordinator {
         continue;
       }
       try {
-        backend.tables().activate(old, o);
+        backend.loadTable(old, o);
         LOG.warn("{}/{}: commit failed, old table reloaded", old.name(), o.name());
       } catch (IOException | RuntimeException e) {
         LOG.error(
@@ -384,7 +384,7 @@ public final class ClusterCoordinator implements Coordinator {
         cluster().activations().activate(h.lock(), vgUuid, lvUuid, m);
       }
       try {
-        backend.tables().activate(vg, lv);
+        backend.loadTable(vg, lv);
       } catch (IOException | RuntimeException e) {
         cluster().deactivate(vgUuid, lvUuid);
         throw new EngineException("Failed to activate " + what + ": " + e.getMessage(), e);
@@ -424,7 +424,7 @@ public final class ClusterCoordinator implements Coordinator {
   @Override
   public void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
     try {
-      backend.tables().deactivate(vg.name(), lv.name());
+      backend.removeTable(vg, lv);
       cluster().deactivate(vg.id().dashed(), lv.id().dashed());
     } catch (Exception e) {
       throw new EngineException(
