@@ -3,7 +3,9 @@ package io.clvm.cluster.propagate;
 import io.clvm.cluster.ClusterLayout;
 import io.clvm.cluster.Json;
 import io.clvm.cluster.commit.CommittedVg;
+import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.commit.VgStateStore;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.cluster.reduce.IntentAck;
 import io.clvm.cluster.reduce.ReduceIntent;
 import io.clvm.cluster.reduce.ReduceIntents;
@@ -54,6 +56,7 @@ public final class Propagator implements AutoCloseable {
   private final ReduceIntents intents;
   private final String nodeId;
   private final ApplyCallback callback;
+  private final ClusterMetrics metrics;
   private final Map<String, Long> applied = new ConcurrentHashMap<>();
 
   /** Per VG, the reduce intent whose smaller tables this node has loaded (not yet resolved). */
@@ -69,7 +72,12 @@ public final class Propagator implements AutoCloseable {
   private final CuratorCache cache;
 
   public Propagator(
-      CuratorFramework client, ClusterLayout layout, String nodeId, ApplyCallback callback) {
+      CuratorFramework client,
+      ClusterLayout layout,
+      String nodeId,
+      ApplyCallback callback,
+      ClusterMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.layout = layout;
     this.store = new VgStateStore(client, layout);
@@ -131,6 +139,7 @@ public final class Propagator implements AutoCloseable {
     } catch (KeeperException.NoNodeException e) {
       LOG.debug("VG {} disappeared before it could be applied", vgUuid);
     } catch (Exception e) {
+      metrics.applyFailed();
       LOG.error(
           "applying VG {} failed: {}; this node stays at its previous tables",
           vgUuid,
@@ -168,6 +177,7 @@ public final class Propagator implements AutoCloseable {
       return; // an older event, or one already handled by a previous catch-up
     }
     boolean restore = was != null && committed.seqno() < was.seqno();
+    long start = System.nanoTime();
     try {
       callback.apply(committed);
     } catch (Exception e) {
@@ -182,6 +192,7 @@ public final class Propagator implements AutoCloseable {
     }
     record(vgUuid, committed.seqno());
     applied.put(vgUuid, committed.seqno());
+    metrics.applied(committedAt(vgUuid, committed.seqno()), System.nanoTime() - start);
     if (restore) {
       intents.ack(vgUuid, nodeId, IntentAck.of(was.id(), IntentAck.State.RESTORED, null));
       LOG.warn(
@@ -191,6 +202,33 @@ public final class Propagator implements AutoCloseable {
           committed.seqno());
     } else {
       LOG.info("applied VG {} seqno {}", vgUuid, committed.seqno());
+    }
+  }
+
+  /**
+   * When {@code seqno} of the VG was committed (the committer's clock), from the watched state in
+   * the cache (no ZooKeeper read); 0 if the cache holds another seqno by now.
+   */
+  private long committedAt(String vgUuid, long seqno) {
+    try {
+      return cache
+          .get(layout.vgState(vgUuid))
+          .map(d -> d.getData())
+          .filter(d -> d != null && d.length > 0)
+          .map(d -> readState(d))
+          .filter(st -> st != null && st.seqno() == seqno)
+          .map(VgState::time)
+          .orElse(0L);
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static VgState readState(byte[] data) {
+    try {
+      return Json.read(data, VgState.class);
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 
