@@ -192,9 +192,12 @@ public final class ClusterCoordinator implements Coordinator {
       changes = checkChanges(h.uuid(), old, next);
       w = commitChanges(h, old, next, changes);
     } catch (IOException | InterruptedException | EngineException | RuntimeException e) {
-      // The engine shrinks this node's own table before the commit (as in local mode): nothing
-      // was committed, so the old table comes back.
-      restoreLocal(old, next);
+      // The engine shrinks this node's own table before the commit (as in local mode). If nothing
+      // was committed, the old table comes back; if the failure came after the commit point (or
+      // the cluster cannot say), the smaller table stays: it is the committed one, or safe.
+      if (stillAt(h.uuid(), old.seqno())) {
+        restoreLocal(old, next);
+      }
       throw e;
     }
     w.result().warning().ifPresent(x -> LOG.warn("VG {}: {}", old.name(), x));
@@ -239,6 +242,18 @@ public final class ClusterCoordinator implements Coordinator {
             : new ReduceFirst(cluster(), label)
                 .commit(h.lock(), h.uuid(), expected + 1, text, changes.reduceElsewhere(), change);
     return new Written(r, marked);
+  }
+
+  /** Whether the cluster's committed seqno of the VG is still {@code seqno}; false if unknown. */
+  private boolean stillAt(String vgUuid, long seqno) {
+    try {
+      return backend.store().readState(vgUuid).map(v -> v.state().seqno() == seqno).orElse(false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   /** Reloads this node's tables of the LVs that {@code next} shrinks, as {@code old} has them. */
