@@ -202,6 +202,23 @@ class TwoNodesInGuest {
 
   @Test
   @Order(2)
+  void nodeBLoadsTheSmallerTableBeforeNodeACommitsAReduce() throws Exception {
+    String lv = "data" + SUFFIX;
+    Path onB = device(2, lv);
+    try (DeviceWriter writer = new DeviceWriter(onB, 16 * MIB / DeviceWriter.BLOCK)) {
+      writer.awaitMoreWrites(200);
+      Result red = run(1, "lvreduce", "-y", "-L", "24m", VG + "/" + lv).ok();
+      assertTrue(red.out().contains("applied on 2/2 nodes"), red.toString());
+      assertEquals(24 * MIB, bytes(onB), "the smaller size on node B");
+      assertEquals(24 * MIB, bytes(device(1, lv)), "and on node A");
+      writer.awaitMoreWrites(1000);
+      writer.close();
+      assertEquals(List.of(), writer.errors(), "I/O errors through node B (below the new end)");
+    }
+  }
+
+  @Test
+  @Order(3)
   void nodeBFencesItsExclusiveLvWhenItLosesZooKeeperAndNodeATakesItOver() throws Exception {
     String lv = "excl" + SUFFIX;
     run(1, "lvcreate", "-an", "-L", "4m", "-n", lv, VG).ok();
