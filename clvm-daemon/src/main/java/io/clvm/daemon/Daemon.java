@@ -111,7 +111,8 @@ public final class Daemon implements AutoCloseable {
                 config.socketAllowedUsers(),
                 config.socketMaxRequestBytes(),
                 config.socketReadTimeout(),
-                config.socketMaxClients()),
+                config.socketMaxClients(),
+                config.socketWriteTimeout()),
             backend.commandExecutor(config, cluster),
             () -> cluster.status().read());
     started.push(control);
