@@ -110,6 +110,9 @@ public final class ControlServer implements AutoCloseable {
     Object status() throws Exception;
   }
 
+  /** The pause after a failed accept. */
+  private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /** How long an answered connection stays open for the client to read and close first. */
   private static final long LINGER_MS = 2_000;
 
@@ -188,7 +191,10 @@ public final class ControlServer implements AutoCloseable {
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
+        // Out of file descriptors (EMFILE) fails every accept at once: without a pause this loop
+        // would spin and flood the log until some connection is closed.
         LOG.warn("control socket accept failed: {}", e.toString());
+        java.util.concurrent.locks.LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
         continue;
       }
       if (!slots.tryAcquire()) {

@@ -13,6 +13,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -326,6 +327,38 @@ class ControlSocketBadInputTest {
       pool.shutdownNow();
     }
     assertStillServing();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"'', the connection was closed", "'<html>', the answer is not a response"})
+  void aDaemonThatDoesNotAnswerIsNotTakenForAnUnreachableOne(String answer, String why)
+      throws Exception {
+    socket = dir.resolve("mute.sock");
+    try (ServerSocketChannel mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      mute.bind(UnixDomainSocketAddress.of(socket));
+      Thread daemon =
+          new Thread(
+              () -> {
+                try (SocketChannel ch = mute.accept()) {
+                  Channels.newInputStream(ch).readAllBytes(); // the whole request, then
+                  ch.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                  // the test fails on the client's side
+                }
+              });
+      daemon.start();
+      ControlClient.NoAnswerException e =
+          assertThrows(
+              ControlClient.NoAnswerException.class,
+              () -> ControlClient.send(socket, ControlRequest.of("ping")));
+      assertTrue(
+          e.getMessage().startsWith("clvmd at " + socket + " did not answer (" + why),
+          e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .endsWith("the command may or may not have run; check before repeating it"));
+      daemon.join(WAIT.toMillis());
+    }
   }
 
   @Test
