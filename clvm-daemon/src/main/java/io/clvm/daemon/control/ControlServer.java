@@ -113,6 +113,12 @@ public final class ControlServer implements AutoCloseable {
   /** The pause after a failed accept. */
   private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** Answers a request type of its own ({@link #handle}): health, reload-config. */
+  @FunctionalInterface
+  public interface RequestHandler {
+    ControlResponse handle(ControlRequest request) throws Exception;
+  }
+
   /** How long an answered connection stays open for the client to read and close first. */
   private static final long LINGER_MS = 2_000;
 
@@ -126,6 +132,8 @@ public final class ControlServer implements AutoCloseable {
 
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "clvm-socket-watchdog"));
+  private final java.util.Map<String, RequestHandler> handlers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private ServerSocketChannel server;
   private Thread acceptor;
 
@@ -145,6 +153,11 @@ public final class ControlServer implements AutoCloseable {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             r -> daemonThread(r, "clvm-socket-client"));
+  }
+
+  /** Serves requests of {@code type} (not one of the built-in ones) with {@code handler}. */
+  public void handle(String type, RequestHandler handler) {
+    handlers.put(type, handler);
   }
 
   /** Binds the socket (refusing if another daemon listens there) and starts accepting. */
@@ -350,6 +363,10 @@ public final class ControlServer implements AutoCloseable {
           LOG.info("{} runs {} {}", peer.user(), request.command(), request.argv());
           return executor.execute(request, peer);
         default:
+          RequestHandler handler = handlers.get(type);
+          if (handler != null) {
+            return handler.handle(request);
+          }
           return ControlResponse.error(
               ControlProtocol.EXIT_INVALID, "clvmd: unknown request type '" + type + "'");
       }
