@@ -123,6 +123,27 @@ public final class Activator {
     }
   }
 
+  /**
+   * This host's device-mapper state for a report: {@link KernelState#disabled()} when {@code
+   * activation} is off, {@link KernelState#noDeviceMapper()} when the kernel has none.
+   */
+  KernelState kernelState(boolean activation) {
+    if (!activation) {
+      return KernelState.disabled();
+    }
+    if (coordinator != null) {
+      return KernelState.of(coordinator);
+    }
+    if (dm != null) {
+      return KernelState.of(dm);
+    }
+    return KernelState.lazy(
+        () -> {
+          dm = opener.open();
+          return dm;
+        });
+  }
+
   /** True when {@code lv} has a device here; false when unknown (no device-mapper). */
   boolean isActive(VolumeGroup vg, LogicalVolume lv) {
     if (coordinator != null) {

@@ -198,7 +198,11 @@ public class Engine {
    */
   public Rows reportRows(ReportKind kind, List<String> names, boolean all) throws EngineException {
     try (Scan scan = scan(false)) {
-      return ReportRows.build(scan, kind, names, all, console);
+      KernelState kernel =
+          kind == ReportKind.VGS
+              ? KernelState.disabled()
+              : activator.kernelState(config.activation());
+      return ReportRows.build(scan, kind, names, all, console, kernel);
     }
   }
 

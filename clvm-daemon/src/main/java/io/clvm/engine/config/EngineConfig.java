@@ -44,6 +44,7 @@ public final class EngineConfig {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(LOCKING_MODE, "local");
     d.put("global.lock_dir", "/run/lock/clvm");
+    d.put("global.activation", "1");
     d.put("devices.devices", "");
     d.put("backup.backup", "1");
     d.put("backup.backup_dir", "/etc/clvm/backup");
@@ -109,6 +110,14 @@ public final class EngineConfig {
   /** True in cluster mode: commands go to clvmd, never silently to local locking. */
   public boolean clusterMode() {
     return "cluster".equals(get(LOCKING_MODE));
+  }
+
+  /**
+   * lvm2's {@code global/activation}: 0 means device-mapper is never asked, and reports print
+   * lvm2's values for that case ("unknown", {@code XX} in {@code lv_attr}).
+   */
+  public boolean activation() {
+    return !"0".equals(get("global.activation").strip());
   }
 
   public Path lockDir() {
