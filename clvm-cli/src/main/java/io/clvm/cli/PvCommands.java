@@ -244,6 +244,9 @@ final class PvCommands {
 
   @Command(name = "pvdisplay", description = "Display various attributes of physical volume(s).")
   static final class PvDisplay extends LvmCommand {
+    @Option(names = "--foreign", description = "Include VGs with another host's system ID.")
+    boolean foreign;
+
     @Option(
         names = {"-m", "--maps"},
         description = "Display the mapping of extents to LVs.")
@@ -271,6 +274,7 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      engine.withForeign(foreign);
       return new Display(engine, Units.parseOrDefault(units)).pvdisplay(pvs, maps, shortFormat);
     }
   }

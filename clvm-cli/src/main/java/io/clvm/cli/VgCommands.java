@@ -291,6 +291,9 @@ final class VgCommands {
 
   @Command(name = "vgdisplay", description = "Display volume group information.")
   static final class VgDisplay extends LvmCommand {
+    @Option(names = "--foreign", description = "Include VGs with another host's system ID.")
+    boolean foreign;
+
     @Option(
         names = {"-s", "--short"},
         description = "Short listing.")
@@ -308,6 +311,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      engine.withForeign(foreign);
       return new Display(engine, Units.parseOrDefault(units)).vgdisplay(vgs, shortFormat);
     }
   }

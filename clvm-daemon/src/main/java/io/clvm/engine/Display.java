@@ -48,7 +48,7 @@ public final class Display {
     int status = 0;
     try (Scan scan = engine.scan(false, names)) {
       List<String> found = new ArrayList<>();
-      for (String vgName : scan.vgNames()) {
+      for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         for (PhysicalVolume pv : st.vg().pvs()) {
           String dev = st.deviceName(pv);
@@ -147,7 +147,7 @@ public final class Display {
   public int vgdisplay(List<String> names, boolean shortForm) throws EngineException {
     int status = 0;
     try (Scan scan = engine.scan(false)) {
-      List<String> vgs = names.isEmpty() ? scan.vgNames() : names;
+      List<String> vgs = names.isEmpty() ? scan.visibleVgNames(console) : names;
       for (String vgName : vgs) {
         VgState st;
         try {
@@ -162,16 +162,14 @@ public final class Display {
         long free = st.extents().freeExtents();
         long alloc = vg.extentCount() - free;
         if (shortForm) {
+          // lvm2's vgdisplay_short: "\"%s\" %-9s [%-9s used / %s free]"
           console.print(
-              "\""
-                  + vg.name()
-                  + "\" "
-                  + size(VgReport.vgSize(vg))
-                  + " ["
-                  + size(alloc * extent)
-                  + " used / "
-                  + size(free * extent)
-                  + " free]");
+              String.format(
+                  "\"%s\" %-9s [%-9s used / %s free]",
+                  vg.name(),
+                  size(VgReport.vgSize(vg)),
+                  size(alloc * extent),
+                  size(free * extent)));
           continue;
         }
         long mdas = 0;
@@ -214,7 +212,7 @@ public final class Display {
   public int lvdisplay(List<String> names, boolean maps) throws EngineException {
     int status = 0;
     try (Scan scan = engine.scan(false)) {
-      List<String> args = names.isEmpty() ? scan.vgNames() : names;
+      List<String> args = names.isEmpty() ? scan.visibleVgNames(console) : names;
       for (String arg : args) {
         String vgName = Args.vgOf(arg);
         String lvName = Args.lvOf(arg);
@@ -331,7 +329,7 @@ public final class Display {
       int orphanCount = 0;
       int nameLen = 0;
       int vgLen = "#orphans_lvm2".length();
-      for (String vgName : scan.vgNames()) {
+      for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         vgLen = Math.max(vgLen, vgName.length());
         for (PhysicalVolume pv : st.vg().pvs()) {
@@ -416,7 +414,7 @@ public final class Display {
   /** vgscan. */
   public int vgscan() throws EngineException {
     try (Scan scan = engine.scan(false)) {
-      for (String vg : scan.vgNames()) {
+      for (String vg : scan.visibleVgNames(console)) {
         console.print("Found volume group \"" + vg + "\" using metadata type lvm2");
       }
       return 0;
@@ -426,7 +424,7 @@ public final class Display {
   /** lvscan. */
   public int lvscan() throws EngineException {
     try (Scan scan = engine.scan(false)) {
-      for (String vgName : scan.vgNames()) {
+      for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         VolumeGroup vg = st.vg();
         for (LogicalVolume lv : vg.lvs()) {

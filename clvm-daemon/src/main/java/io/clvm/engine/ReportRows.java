@@ -41,7 +41,7 @@ final class ReportRows {
       throws EngineException {
     List<ReportRow> rows = new ArrayList<>();
     boolean failed = false;
-    List<String> wanted = names.isEmpty() ? scan.vgNames() : dedup(names);
+    List<String> wanted = names.isEmpty() ? scan.visibleVgNames(console) : dedup(names);
     for (String name : wanted) {
       VgState st = readOrReport(scan, Args.vgOf(name), console);
       if (st == null) {
@@ -64,7 +64,7 @@ final class ReportRows {
     // Which LVs of which VG: a bare VG name means all of its LVs.
     Map<String, Set<String>> wanted = new LinkedHashMap<>();
     if (names.isEmpty()) {
-      scan.vgNames().forEach(v -> wanted.put(v, null));
+      scan.visibleVgNames(console).forEach(v -> wanted.put(v, null));
     } else {
       for (String n : names) {
         String vg = Args.vgOf(n);
@@ -115,7 +115,7 @@ final class ReportRows {
       throws EngineException {
     List<ReportRow> rows = new ArrayList<>();
     Set<String> found = new LinkedHashSet<>();
-    for (String vgName : scan.vgNames()) {
+    for (String vgName : scan.visibleVgNames(console)) {
       VgState st;
       try {
         st = scan.read(vgName, console);
@@ -171,6 +171,9 @@ final class ReportRows {
   private static VgState readOrReport(Scan scan, String vgName, Console console) {
     try {
       return scan.read(vgName, console);
+    } catch (ForeignVgException e) {
+      console.error(e.getMessage());
+      return null;
     } catch (EngineException e) {
       console.error(e.getMessage());
       console.error("Cannot process volume group " + vgName);
