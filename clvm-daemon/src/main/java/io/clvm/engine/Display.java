@@ -28,6 +28,7 @@ public final class Display {
   private final Engine engine;
   private final Console console;
   private final Units units;
+  private KernelState kernel;
 
   public Display(Engine engine, Units units) {
     this.engine = engine;
@@ -166,10 +167,7 @@ public final class Display {
           console.print(
               String.format(
                   "\"%s\" %-9s [%-9s used / %s free]",
-                  vg.name(),
-                  size(VgReport.vgSize(vg)),
-                  size(alloc * extent),
-                  size(free * extent)));
+                  vg.name(), size(VgReport.vgSize(vg)), size(alloc * extent), size(free * extent)));
           continue;
         }
         long mdas = 0;
@@ -259,9 +257,20 @@ public final class Display {
             + LvReport.lvHost(lv)
             + ", "
             + LvReport.lvTime(lv, ZoneId.systemDefault()));
-    boolean active = engine.activator().isActive(vg, lv);
-    if (active) {
-      console.print(String.format(wide, "LV Status") + "available");
+    // lvm2's lv_display_full: the status only with activation on, the open count, the kernel's
+    // read-ahead and the device number only for a device in the kernel.
+    if (kernel == null) {
+      kernel = engine.kernelState();
+    }
+    java.util.Optional<KernelState.LvDevice> dev = kernel.device(vg, lv);
+    if (dev.isPresent() && dev.get().info().suspended()) {
+      console.print(String.format(wide, "LV Status") + "suspended");
+    } else if (kernel.source() != KernelState.Source.DISABLED) {
+      console.print(
+          String.format(wide, "LV Status") + (dev.isPresent() ? "" : "NOT ") + "available");
+    }
+    if (dev.isPresent()) {
+      console.print(String.format(wide, "# open") + dev.get().info().openCount());
     }
     console.print(String.format(wide, "LV Size") + size(lv.extentCount() * extent));
     console.print(String.format(wide, "Current LE") + lv.extentCount());
@@ -271,8 +280,15 @@ public final class Display {
     console.print(
         String.format(wide, "Read ahead sectors")
             + (ra.equals("auto") ? "auto" : Long.toString(Long.parseLong(ra) / 512)));
-    if (active) {
-      console.print(String.format(wide, "Block device") + "253:?");
+    if (dev.isPresent()) {
+      long kra = dev.get().readAheadSectors();
+      if (ra.equals("auto") || Long.parseLong(ra) / 512 != kra) {
+        console.print(String.format(wide, "- currently set to") + kra);
+      }
+      io.clvm.dm.DeviceNumber n = dev.get().info().device();
+      console.print(
+          String.format(wide, "Block device")
+              + (n == null ? "-1:-1" : n.major() + ":" + n.minor()));
     }
     console.print(" ");
     if (maps) {

@@ -208,6 +208,11 @@ public class Engine {
     }
   }
 
+  /** This host's device-mapper state, for reports and displays (opened on first use). */
+  KernelState kernelState() {
+    return activator.kernelState(config.activation());
+  }
+
   /** Scans the candidate devices. */
   Scan scan(boolean writable) throws EngineException {
     return Scan.of(Devices.candidates(devices), writable, devices, console)

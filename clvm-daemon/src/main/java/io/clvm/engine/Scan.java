@@ -243,7 +243,12 @@ public final class Scan implements AutoCloseable {
       byte[] text = read.text();
       metadata =
           MetadataText.parse(
-              text, 0, text.length, read.current().device(), read.current().textOffset());
+              text,
+              0,
+              text.length,
+              read.current().device(),
+              read.current().textOffset(),
+              read.current().tree());
     } catch (MetadataException e) {
       throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
     }

@@ -121,7 +121,9 @@ class KernelReportsInGuest {
       {"lvs", "-o", FIELDS},
       {"lvs", "-o", FIELDS, "--reportformat", "json"},
       {"lvs", "-a", "-o", "all", "--reportformat", "json", "--units", "b", "--nosuffix"},
-      {"lvs", "--segments", "-o", "+lv_attr,lv_active"}
+      {"lvs", "--segments", "-o", "+lv_attr,lv_active"},
+      {"lvdisplay"},
+      {"lvscan"}
     };
     String first = null;
     for (String[] r : reports) {
