@@ -72,6 +72,19 @@ class Lvm2ExtrasTest extends LiveLvm2Test {
     lvm2.run("lvcreate", "-an", "-Zn", "-n", "m", "-L", "4M", "vgd-clvmtest").requireOk();
     same("pvck", "--dump", "headers", dev(0));
     assertTrue(same("pvck", "--dump", "metadata", dev(0)).contains("seqno 3"));
+    // Every version still in the circular buffer, written by clvm and by lvm2 in turn.
+    for (int i = 0; i < 4; i++) {
+      assertEquals(
+          0, clvm("lvcreate", "-an", "-Zn", "-n", "c" + i, "-L", "4M", "vgd-clvmtest").status());
+      lvm2.run("lvcreate", "-an", "-Zn", "-n", "d" + i, "-L", "4M", "vgd-clvmtest").requireOk();
+    }
+    for (int i = 0; i < 2; i++) {
+      String all = same("pvck", "--dump", "metadata_all", dev(i));
+      assertTrue(all.contains(" seqno 1 ") && all.contains(" seqno 11 "), all);
+      assertEquals(11, all.lines().count(), all);
+      String search = same("pvck", "--dump", "metadata_search", dev(i));
+      assertTrue(search.startsWith("  Searching for metadata at offset 4096 size "), search);
+    }
   }
 
   @Test
