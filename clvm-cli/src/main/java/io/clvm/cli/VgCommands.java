@@ -311,6 +311,9 @@ final class VgCommands {
 
   @Command(name = "vgdisplay", description = "Display volume group information.")
   static final class VgDisplay extends LvmCommand {
+    @Option(names = "--foreign", description = "Include VGs with another host's system ID.")
+    boolean foreign;
+
     @Option(
         names = {"-s", "--short"},
         description = "Short listing.")
@@ -328,6 +331,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      engine.withForeign(foreign);
       return new Display(engine, displayUnits(units)).vgdisplay(vgs, shortFormat);
     }
   }
