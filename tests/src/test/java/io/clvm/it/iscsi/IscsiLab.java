@@ -442,10 +442,13 @@ final class IscsiLab implements AutoCloseable {
         problems.add(e);
       }
     }
-    Proc.stop(iscsid, 10);
+    note("teardown: logged out");
+    // neither daemon exits promptly on SIGTERM (each took the whole 10 s grace): the sessions are
+    // gone, so iscsid gets a short one, and tgtd is killed as stopTarget kills it
+    Proc.stop(iscsid, 2);
     iscsid = null;
-    Proc.stop(tgtd, 10);
-    tgtd = null;
+    stopTarget();
+    note("teardown: iscsid and tgtd stopped");
     if (etcMounted) {
       try {
         Proc.sh(30, "umount -l /etc && rm -rf " + ETC_UPPER.getParent())
@@ -468,6 +471,7 @@ final class IscsiLab implements AutoCloseable {
         problems.add(e);
       }
     }
+    note("teardown done");
     if (!problems.isEmpty()) {
       IOException e = new IOException("iSCSI teardown incomplete");
       problems.forEach(e::addSuppressed);

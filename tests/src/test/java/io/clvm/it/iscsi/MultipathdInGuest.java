@@ -9,10 +9,12 @@ import io.clvm.dm.DeviceInfo;
 import io.clvm.dm.DmName;
 import io.clvm.dm.KernelDeviceMapper;
 import io.clvm.engine.Devices;
+import io.clvm.testing.Await;
 import io.clvm.testing.uml.InGuest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code multipathd} (with udevd, a private configuration) making the map. clvm uses the map and
  * ignores its paths; a session logged out under I/O is dropped by multipathd and re-added on
  * re-login without clvm noticing; without multipathd's map the same PV on two disks is reported as
- * a duplicate and its VG refused, until multipathd is back.
+ * a duplicate and its VG refused, until multipathd is back; the storage server going away makes
+ * clvm's commands fail naming the unreadable device, and once it is back multipathd reinstates the
+ * paths, the VG checks clean, and the data is intact.
  */
 @InGuest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -177,7 +181,8 @@ class MultipathdInGuest {
     assertTrue(written != null, "needs the data of the previous test");
     clvm.run("lvchange", "-an", VG + "/" + LV).ok();
     mpd.stop();
-    Proc.run(60, List.of("multipath", "-f", Multipathd.alias(lun).value())).orThrow("multipath -f");
+    // udev may still be probing the map after the LV on it went away ("map in use"): settle, retry
+    Await.until("multipath -f " + Multipathd.alias(lun), Duration.ofSeconds(60), this::flushMap);
     String a = lun.paths().get(0).node().toString();
     String b = lun.paths().get(1).node().toString();
     Clvm.Run pvs = clvm.run("pvs", "-o", "pv_name,pv_uuid");
@@ -198,5 +203,53 @@ class MultipathdInGuest {
     written.verify(lvNode(), 20 * MIB_BLOCKS);
     Clvm.Run ck = clvm.run("vgck", VG);
     assertEquals(0, ck.status(), ck.toString());
+  }
+
+  @Test
+  @Order(5)
+  void theTargetGoingAwayFailsCommandsClearlyAndMultipathdReinstatesThePaths() throws Exception {
+    assertTrue(written != null, "needs the data of the third test");
+    lab.stopTarget();
+    long t0 = System.nanoTime();
+    Clvm.Run ext = clvm.run("lvextend", "-L", "+4m", VG + "/" + LV);
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    IscsiLab.note("during the outage (" + seconds + " s): " + ext);
+    assertNotEquals(0, ext.status(), ext.toString());
+    assertTrue(seconds < 60, "lvextend took " + seconds + " s during the outage");
+    assertFalse(ext.err().contains("Internal error"), ext.toString());
+    // the device that cannot be read is named, then what that means for the VG
+    assertTrue(ext.err().contains("Error reading device " + map()), ext.toString());
+    assertTrue(ext.err().contains("Volume group \"" + VG + "\" not found"), ext.toString());
+    Clvm.Run vgs = clvm.run("vgs", VG);
+    assertNotEquals(0, vgs.status(), vgs.toString());
+    // no_path_retry fail: the map does not queue, its paths are failed
+    Await.until("the paths failed", Duration.ofSeconds(60), () -> !mpd.states(lun).contains("A"));
+
+    lab.startTarget();
+    // iscsid reconnects both sessions (the same disks), multipathd's checker reinstates the paths
+    mpd.awaitPaths(lun, "AA");
+    Clvm.Run ck = clvm.run("vgck", VG);
+    IscsiLab.note(ck.toString());
+    assertEquals(0, ck.status(), ck.toString());
+    assertFalse(ck.err().contains("WARNING"), ck.toString());
+    Clvm.Run lvs = clvm.run("lvs", "--noheadings", "--units", "m", "-o", "lv_size", VG).ok();
+    assertTrue(lvs.out().contains("20.00m"), "the failed lvextend changed nothing: " + lvs);
+    clvm.run("lvextend", "-L", "+4m", VG + "/" + LV).ok();
+    assertEquals(24L << 20, lvBytes());
+    written.verify(lvNode(), 20 * MIB_BLOCKS);
+  }
+
+  private boolean flushMap() {
+    try {
+      Proc.Result r =
+          Proc.sh(60, "udevadm settle -t 30\nmultipath -f " + Multipathd.alias(lun).value());
+      if (r.status() != 0) {
+        IscsiLab.note("multipath -f: " + r.output().strip());
+      }
+      return r.status() == 0;
+    } catch (IOException e) {
+      IscsiLab.note("multipath -f: " + e);
+      return false;
+    }
   }
 }
