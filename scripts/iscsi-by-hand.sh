@@ -24,7 +24,7 @@ cleanup() {
 	dmsetup remove mpath1-clvmtest 2>/dev/null
 	iscsiadm -m node -u >/dev/null
 	[ -n "${iscsid:-}" ] && kill "$iscsid"
-	[ -n "${tgtd:-}" ] && kill "$tgtd"
+	[ -n "${tgtd:-}" ] && kill -9 "$tgtd"   # tgtd does not stop on SIGTERM while it has targets
 	[ -n "${udevd:-}" ] && { udevadm control --exit; wait "$udevd"; }
 	mountpoint -q /etc && umount -l /etc
 	rm -rf "$work" /run/clvmtest-etc /run/udev
@@ -105,15 +105,22 @@ step multipathd show topology
 dev=/dev/mapper/mpath1-clvmtest
 
 echo "--- 5. clvm (local mode, a private config) on the multipath device"
+mkdir -p "$work/lock"
 cat >"$work/clvm.conf" <<EOF
-global { locking_mode = "local" lock_dir = "$work/lock" }
-backup { backup = 0 archive = 0 }
+global {
+  locking_mode = "local"
+  lock_dir = "$work/lock"
+}
+backup {
+  backup = 0
+  archive = 0
+}
 EOF
 export CLVM_CONF=$work/clvm.conf
 step "$clvm" pvcreate $dev
 step "$clvm" vgcreate byhandvg $dev
 step "$clvm" lvcreate -n data -L 16m byhandvg
-step "$clvm" pvs -o +devices     # the map, not sda or sdb
+step "$clvm" pvs -o +pv_uuid     # the map, not sda or sdb
 step dd if=/dev/urandom of=/dev/mapper/byhandvg-data bs=1M count=8 oflag=direct status=none
 sum=$(dd if=/dev/mapper/byhandvg-data bs=1M count=8 iflag=direct status=none | md5sum)
 
@@ -130,6 +137,6 @@ step multipathd show topology   # the new disk is back in the map (multipathd he
 echo "--- 7. no multipath: the same PV on two disks is a duplicate clvm will not choose from"
 step "$clvm" vgchange -an byhandvg
 kill "$mpd"; wait "$mpd" || true; mpd=
-step multipath -f mpath1-clvmtest
+i=0; until udevadm settle -t 30 && multipath -f mpath1-clvmtest; do i=$((i+1)); [ $i -lt 20 ]; sleep 0.5; done
 step "$clvm" pvs || true
 echo "--- done"
