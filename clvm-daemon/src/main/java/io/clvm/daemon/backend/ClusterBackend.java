@@ -362,6 +362,20 @@ public final class ClusterBackend implements AutoCloseable {
         }
         o.set("applied", Json.MAPPER.valueToTree(v.applied()));
       }
+      // This node's device-mapper as it is (kernel or recorded): name, dm UUID, live table; and
+      // the device each PV is on here, so that a table can be checked against the metadata.
+      ArrayNode devs = cl.putArray("devices_here");
+      tables
+          .devices()
+          .forEach(
+              (name, d) -> {
+                ObjectNode x = devs.addObject();
+                x.put("name", name);
+                x.put("uuid", d[0]);
+                x.put("table", d[1]);
+              });
+      ObjectNode pvDevs = cl.putObject("pv_devices_here");
+      tables.pvNumbers().forEach((pv, number) -> pvDevs.put(pv.raw(), number.toString()));
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
     StringBuilder b = new StringBuilder();
