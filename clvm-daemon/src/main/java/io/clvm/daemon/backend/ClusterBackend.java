@@ -173,7 +173,17 @@ public final class ClusterBackend implements AutoCloseable {
         Optional<LogicalVolume> lv =
             vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
         if (lv.isPresent()) {
-          var outcome = tables.activate(vg, lv.get());
+          io.clvm.dm.lvm.LvActivation.Outcome outcome;
+          // Under the tables' monitor, the activation must still be this node's: a deactivation
+          // (lvchange -an, lvremove) removes the table and forgets the local activation under the
+          // same monitor, so a reload from a text read before it can no longer re-create a table
+          // that nothing owns (found by the fault-injection suite).
+          synchronized (tables) {
+            if (!c.activations().local().contains(a)) {
+              continue;
+            }
+            outcome = tables.activate(vg, lv.get());
+          }
           if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
             LOG.info(
                 "{}/{}: table {} for seqno {}",

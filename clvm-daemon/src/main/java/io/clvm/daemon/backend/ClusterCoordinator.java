@@ -368,7 +368,13 @@ public final class ClusterCoordinator implements Coordinator {
   @Override
   public void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
     try {
-      backend.tables().deactivate(vg.name(), lv.name());
+      // The table goes and the local activation is forgotten together, under the monitor that
+      // propagation's reload holds while it checks the activation (ClusterBackend.applyCallback):
+      // a reload racing this deactivation either runs before it or skips the LV.
+      synchronized (backend.tables()) {
+        backend.tables().deactivate(vg.name(), lv.name());
+        cluster().activations().forget(vg.id().dashed(), lv.id().dashed());
+      }
       cluster().deactivate(vg.id().dashed(), lv.id().dashed());
     } catch (Exception e) {
       throw new EngineException(

@@ -81,7 +81,7 @@ class FaultInjectionTest {
             + " (replay: -Dclvm.fault.seed="
             + seed
             + ")");
-    cluster = new FaultCluster(96L << 20, SESSION_TIMEOUT_MS);
+    cluster = new FaultCluster(256L << 20, SESSION_TIMEOUT_MS);
     history = new History();
     checker = new SafetyChecker(history, cluster.observer(), cluster.pvs);
     List<String> args = new ArrayList<>(List.of("pvcreate"));
@@ -98,8 +98,22 @@ class FaultInjectionTest {
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     if (cluster != null) {
+      if (checker != null && !checker.violations().isEmpty()) {
+        // the daemons' logs outlive the run's directory when something was found
+        Path keep = Path.of("target", "fault-logs-" + seed);
+        Files.createDirectories(keep);
+        for (int n = 1; n <= FaultCluster.NODES; n++) {
+          if (Files.exists(cluster.log(n))) {
+            Files.copy(
+                cluster.log(n),
+                keep.resolve("node" + n + ".log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        System.out.println("daemon logs kept in " + keep.toAbsolutePath());
+      }
       cluster.close();
     }
   }
@@ -136,8 +150,12 @@ class FaultInjectionTest {
       sampler.get();
       pool.shutdownNow();
     }
-    heal();
-    finalChecks();
+    try {
+      heal();
+      finalChecks();
+    } catch (AssertionError | RuntimeException e) {
+      checker.violation("at rest, after the faults: " + e);
+    }
     report =
         String.format(
             "fault-injection: seed=%d, %d operations (%d acknowledged, %d refused, %d failed"

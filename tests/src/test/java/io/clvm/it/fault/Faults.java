@@ -51,6 +51,7 @@ final class Faults {
   private final List<Kind> deck = new ArrayList<>();
   private int nextStep;
   private int faultSlot;
+  private final List<Workload.Slot> faultSlots = new ArrayList<>();
   final Map<Kind, Integer> injected = new EnumMap<>(Kind.class);
   final List<String> failAtOutcomes = new ArrayList<>();
 
@@ -197,10 +198,15 @@ final class Faults {
     cluster.stop(node);
     cluster.start(node);
     cluster.awaitUp(node);
-    Workload.Slot slot = new Workload.Slot("f" + faultSlot++);
-    synchronized (workload.slots) {
-      workload.slots.add(slot);
+    // three slots of the fault thread's own, reused: a long run's VG never fills up
+    if (faultSlots.size() < 3) {
+      Workload.Slot s = new Workload.Slot("f" + faultSlots.size());
+      faultSlots.add(s);
+      synchronized (workload.slots) {
+        workload.slots.add(s);
+      }
     }
+    Workload.Slot slot = faultSlots.get(faultSlot++ % faultSlots.size());
     boolean halted = false;
     for (int i = 0; i < 6 && !halted; i++) {
       if (cluster.alive(node)) {

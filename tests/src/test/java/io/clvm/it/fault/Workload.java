@@ -55,6 +55,12 @@ final class Workload {
     }
   }
 
+  /**
+   * The most extents one slot grows to: with 6 workers of 3 slots and a few fault slots, the VG (3
+   * PVs of 256 MiB, 4 MiB extents) never fills, so a write at rest always has room.
+   */
+  static final long MAX_EXTENTS = 8;
+
   /** Messages of refusals that happen before anything is written. */
   private static final List<String> CLEAN_REFUSALS =
       List.of(
@@ -108,7 +114,7 @@ final class Workload {
     String[] cmd;
     String kind;
     if (!s.exists) {
-      long n = 1 + rnd.nextInt(4);
+      long n = 1 + rnd.nextInt(3);
       boolean active = rnd.nextInt(3) == 0;
       cmd =
           active
@@ -120,8 +126,8 @@ final class Workload {
     } else {
       int r = rnd.nextInt(100);
       String lv = VG + "/" + s.name();
-      if (r < 22) {
-        long k = 1 + rnd.nextInt(3);
+      if (r < 22 && s.extents < MAX_EXTENTS) {
+        long k = 1 + rnd.nextInt((int) Math.min(2, MAX_EXTENTS - s.extents));
         cmd = new String[] {"lvextend", "-l", "+" + k, lv};
         kind = "extend";
         after.extents += k;
