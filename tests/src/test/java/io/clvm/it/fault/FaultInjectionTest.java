@@ -94,7 +94,7 @@ class FaultInjectionTest {
     assertEquals(1, uuids.size(), uuids.toString());
     checker.vgUuid(uuids.get(0));
     workload = new Workload(cluster, history, checker, seed);
-    faults = new Faults(cluster, history, workload, seed);
+    faults = new Faults(cluster, history, workload, checker, seed);
   }
 
   @AfterAll

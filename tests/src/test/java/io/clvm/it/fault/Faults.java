@@ -47,6 +47,7 @@ final class Faults {
   private final FaultCluster cluster;
   private final History history;
   private final Workload workload;
+  private final SafetyChecker checker;
   private final Random rnd;
   private final List<Kind> deck = new ArrayList<>();
   private int nextStep;
@@ -55,8 +56,10 @@ final class Faults {
   final Map<Kind, Integer> injected = new EnumMap<>(Kind.class);
   final List<String> failAtOutcomes = new ArrayList<>();
 
-  Faults(FaultCluster cluster, History history, Workload workload, long seed) {
+  Faults(
+      FaultCluster cluster, History history, Workload workload, SafetyChecker checker, long seed) {
     this.cluster = cluster;
+    this.checker = checker;
     this.history = history;
     this.workload = workload;
     this.rnd = new Random(seed ^ 0x5DEECE66DL);
@@ -163,7 +166,18 @@ final class Faults {
                 "fault",
                 0,
                 "corrupt the committed metadata text on " + cluster.pvs.get(pv).getFileName());
-        history.endFault(e, corrupt(cluster.pvs.get(pv)));
+        String what = corrupt(cluster.pvs.get(pv));
+        SafetyChecker.DiskRead seen = checker.readDisks();
+        history.endFault(
+            e, what + (seen.problems().isEmpty() ? "; already rewritten" : "; unreadable now"));
+        // The store falls back to the other copies: a report on any node still reads the VG.
+        FaultCluster.Result lvs = cluster.run(node, "lvs", "--noheadings", Workload.VG);
+        History.Entry r = history.begin("fault", node, "lvs --noheadings vg (after corruption)");
+        history.end(r, lvs.exit(), lvs.toString());
+        if (!lvs.ok()) {
+          checker.violation(
+              "with one metadata copy corrupted, lvs on node" + node + " failed: " + lvs);
+        }
       }
       default -> throw new IllegalStateException(kind.toString());
     }
