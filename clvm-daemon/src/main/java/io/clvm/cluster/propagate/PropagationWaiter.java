@@ -33,6 +33,12 @@ public final class PropagationWaiter {
   public PropagationReport await(
       String vgUuid, long seqno, Collection<String> lvUuids, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
+    // Most commits have nothing to wait for (no changed LV is active anywhere, or every node has
+    // applied already): answer without building the cache, whose start costs several round trips.
+    PropagationReport first = check(vgUuid, seqno, lvUuids);
+    if (first.laggards().isEmpty() || timeout.isZero() || timeout.isNegative()) {
+      return first;
+    }
     Object changed = new Object();
     // A cache on applied/ wakes us on every record; the loop re-reads from ZooKeeper itself.
     try (CuratorCache cache = CuratorCache.build(client, layout.applied(vgUuid))) {

@@ -53,6 +53,12 @@ public final class ControlServer implements AutoCloseable {
     Object status() throws Exception;
   }
 
+  /** Answers a request type of its own ({@link #handle}): health, reload-config. */
+  @FunctionalInterface
+  public interface RequestHandler {
+    ControlResponse handle(ControlRequest request) throws Exception;
+  }
+
   /** How long an answered connection stays open for the client to read and close first. */
   private static final long LINGER_MS = 2_000;
 
@@ -62,6 +68,8 @@ public final class ControlServer implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "clvm-socket-watchdog"));
+  private final java.util.Map<String, RequestHandler> handlers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private ServerSocketChannel server;
   private Thread acceptor;
 
@@ -77,6 +85,11 @@ public final class ControlServer implements AutoCloseable {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             r -> daemonThread(r, "clvm-socket-client"));
+  }
+
+  /** Serves requests of {@code type} (not one of the built-in ones) with {@code handler}. */
+  public void handle(String type, RequestHandler handler) {
+    handlers.put(type, handler);
   }
 
   /** Binds the socket (refusing if another daemon listens there) and starts accepting. */
@@ -246,6 +259,10 @@ public final class ControlServer implements AutoCloseable {
           LOG.info("{} runs {} {}", peer.user(), request.command(), request.argv());
           return executor.execute(request, peer);
         default:
+          RequestHandler handler = handlers.get(type);
+          if (handler != null) {
+            return handler.handle(request);
+          }
           return ControlResponse.error(
               ControlProtocol.EXIT_INVALID, "clvmd: unknown request type '" + type + "'");
       }
