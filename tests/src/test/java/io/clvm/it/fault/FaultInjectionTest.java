@@ -205,8 +205,21 @@ class FaultInjectionTest {
 
   /** The sampler: disks, copy of record and activations, until the workload stops. */
   private Void sample() throws Exception {
+    int reported = 0;
     while (!workload.stop.get()) {
       sampleOnce(false);
+      int done = workload.done.get();
+      if (done / 500 > reported / 500) {
+        reported = done;
+        System.out.printf(
+            "progress: %d operations, %d faults %s, %d violations so far (%d s)%n",
+            done,
+            faults.injected.values().stream().mapToInt(Integer::intValue).sum(),
+            faults.injected,
+            checker.violations().size(),
+            history.now() / 1000);
+        System.out.flush();
+      }
       Faults.waitFor(Duration.ofMillis(200), workload.stop::get);
     }
     return null;

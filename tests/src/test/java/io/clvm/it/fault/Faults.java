@@ -171,8 +171,8 @@ final class Faults {
         history.endFault(
             e, what + (seen.problems().isEmpty() ? "; already rewritten" : "; unreadable now"));
         // The store falls back to the other copies: a report on any node still reads the VG.
-        FaultCluster.Result lvs = cluster.run(node, "lvs", "--noheadings", Workload.VG);
         History.Entry r = history.begin("fault", node, "lvs --noheadings vg (after corruption)");
+        FaultCluster.Result lvs = cluster.run(node, "lvs", "--noheadings", Workload.VG);
         history.end(r, lvs.exit(), lvs.toString());
         if (!lvs.ok()) {
           checker.violation(
