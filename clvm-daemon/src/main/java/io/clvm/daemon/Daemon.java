@@ -137,7 +137,8 @@ public final class Daemon implements AutoCloseable {
                 config.socketAllowedUsers(),
                 config.socketMaxRequestBytes(),
                 config.socketReadTimeout(),
-                config.socketMaxClients()),
+                config.socketMaxClients(),
+                config.socketWriteTimeout()),
             backend.commandExecutor(config, cluster),
             () -> cluster.status().read());
     control.handle(

@@ -8,8 +8,10 @@ import io.clvm.cluster.InMemoryDisks;
 import io.clvm.cluster.ZkTesting;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.daemon.control.ControlClient;
+import io.clvm.daemon.control.ControlProtocol;
 import io.clvm.daemon.control.ControlRequest;
 import io.clvm.daemon.control.ControlResponse;
+import io.clvm.testing.Await;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -143,7 +145,7 @@ class MetricsEndpointTest {
       assertTrue(sample(body, "process_uptime_seconds").orElseThrow() > 0);
 
       // This node applies its own commits: the propagation lag is measured once per seqno.
-      io.clvm.testing.Await.until(
+      Await.until(
           "n1 applied a seqno",
           ZkTesting.WAIT,
           () -> sample(scrape(a), "clvm_apply_seconds_count").orElse(0) >= 1);
@@ -165,6 +167,75 @@ class MetricsEndpointTest {
       assertTrue(
           om.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics"));
       assertTrue(om.body().strip().endsWith("# EOF"), "OpenMetrics ends with # EOF");
+    }
+  }
+
+  /**
+   * ZooKeeper stopped and restarted under a running daemon: the endpoint and the health request.
+   */
+  @Test
+  void connectionStateAndHealthFollowZooKeeper() throws Exception {
+    try (ZkTesting zk = new ZkTesting()) {
+      org.apache.curator.test.TestingServer server = zk.server();
+      try (Daemon d =
+          Daemon.start(
+              config(
+                  "n3",
+                  Map.of(
+                      "metrics.listen", "0",
+                      "zookeeper.connect", server.getConnectString(),
+                      "zookeeper.sessionTimeoutMs", "9000")),
+              new DaemonTest.TestBackend(new InMemoryDisks()))) {
+        InetSocketAddress a = d.metricsAddress().orElseThrow();
+        assertTrue(a.getAddress().isLoopbackAddress(), "a bare port listens on localhost: " + a);
+        Path socket = dir.resolve("n3/clvmd.sock");
+        ControlResponse healthy =
+            ControlClient.send(socket, ControlRequest.of(ControlProtocol.TYPE_HEALTH));
+        assertEquals(
+            "healthy", healthy.data().path("health").path("state").asText(), healthy.toString());
+
+        server.stop();
+        Await.until(
+            "the endpoint shows the connection down",
+            ZkTesting.WAIT,
+            () -> sample(scrape(a), "clvm_zookeeper_connected").orElse(1) == 0);
+        String down = scrape(a);
+        assertEquals(
+            0.0, sample(down, "clvm_zookeeper_connection_state", "state=\"GOOD\"").orElseThrow());
+        assertTrue(sample(down, "clvm_zookeeper_suspensions_total").orElseThrow() >= 1, down);
+        long t0 = System.nanoTime();
+        ControlResponse notConnected =
+            ControlClient.send(socket, ControlRequest.of(ControlProtocol.TYPE_HEALTH));
+        assertTrue(
+            System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(5),
+            "answered without waiting for ZooKeeper");
+        assertEquals(
+            "not_connected",
+            notConnected.data().path("health").path("state").asText(),
+            notConnected.toString());
+        assertEquals(4, notConnected.data().path("health").path("exit_code").asInt());
+
+        server.restart();
+        Await.until(
+            "connected again",
+            ZkTesting.WAIT,
+            () -> sample(scrape(a), "clvm_zookeeper_connected").orElse(0) == 1);
+        Await.until(
+            "healthy again",
+            ZkTesting.WAIT,
+            () -> {
+              try {
+                return ControlClient.send(socket, ControlRequest.of(ControlProtocol.TYPE_HEALTH))
+                    .data()
+                    .path("health")
+                    .path("state")
+                    .asText()
+                    .equals("healthy");
+              } catch (java.io.IOException e) {
+                return false;
+              }
+            });
+      }
     }
   }
 

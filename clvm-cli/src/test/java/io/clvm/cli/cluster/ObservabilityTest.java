@@ -150,6 +150,34 @@ class ObservabilityTest {
               sample(scrape(a), "clvm_reload_seconds_count", "outcome=\"reloaded\"").orElse(0)
                   >= 1);
 
+      // clvm cluster status --reportformat json: the same cluster, as data
+      Run status = run(conf, "cluster", "status", "--reportformat", "json");
+      assertEquals(0, status.exit(), status.toString());
+      JsonNode cl = Json.MAPPER.readTree(status.out()).path("cluster");
+      assertEquals("obs", cl.path("name").asText(), status.out());
+      assertEquals("o1", cl.path("answered_by").asText());
+      assertEquals("GOOD", cl.path("connection").asText());
+      JsonNode vg = cl.path("vgs").get(0);
+      assertEquals("vgo", vg.path("vg_name").asText());
+      assertEquals("vgo/lv1", vg.path("active").get(0).path("lv_name").asText());
+      assertEquals("ex", vg.path("active").get(0).path("mode").asText());
+      Await.until(
+          "o1 applied the last seqno",
+          WAIT,
+          () -> {
+            try {
+              JsonNode v =
+                  Json.MAPPER
+                      .readTree(run(conf, "cluster", "status", "--reportformat", "json").out())
+                      .path("cluster")
+                      .path("vgs")
+                      .get(0);
+              return v.path("applied").path("o1").asLong() == v.path("seqno").asLong();
+            } catch (java.io.IOException e) {
+              throw new AssertionError(e);
+            }
+          });
+
       Run healthy = run(conf, "cluster", "health");
       assertEquals(0, healthy.exit(), healthy.toString());
       assertTrue(healthy.out().contains("Cluster obs: HEALTHY (exit 0)"), healthy.out());

@@ -203,7 +203,7 @@ public final class CommitProtocol {
   }
 
   /** The metrics' reason for a failed commit: a few fixed words. */
-  static String failureReason(Exception e) {
+  public static String failureReason(Exception e) {
     if (e instanceof ClusterUnavailableException) {
       return "unavailable";
     }

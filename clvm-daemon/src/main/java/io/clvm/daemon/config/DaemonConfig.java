@@ -41,6 +41,7 @@ public final class DaemonConfig {
           "socket.maxRequestBytes",
           "socket.readTimeoutMs",
           "socket.maxClients",
+          "socket.writeTimeoutMs",
           "fencing.graceMs",
           "propagation.timeoutMs",
           "commit.retries",
@@ -180,6 +181,11 @@ public final class DaemonConfig {
     return intValue("socket.maxClients", 16);
   }
 
+  /** How long a client has to read its answer before the daemon drops it. */
+  public Duration socketWriteTimeout() {
+    return Duration.ofMillis(intValue("socket.writeTimeoutMs", 10_000));
+  }
+
   /**
    * How long a suspended connection is tolerated before exclusive LVs are fenced. The ZooKeeper
    * client reports a silent partition only after 2/3 of the session timeout without a reply, and
@@ -297,6 +303,17 @@ public final class DaemonConfig {
     for (String key : KNOWN_KEYS) {
       if (key.endsWith("Ms") || key.endsWith("Bytes") || key.endsWith("port")) {
         intValueChecked(key, 0);
+      }
+    }
+    // The control socket's limits: zero would make clvmd refuse every client (or not start).
+    for (String key :
+        List.of(
+            "socket.maxRequestBytes",
+            "socket.readTimeoutMs",
+            "socket.writeTimeoutMs",
+            "socket.maxClients")) {
+      if (values.containsKey(key) && intValueChecked(key, 1) < 1) {
+        throw new ConfigException(key + " must be at least 1: " + values.get(key));
       }
     }
     if (!clusterRoot().startsWith("/") || clusterRoot().endsWith("/")) {

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clvm.cluster.ClusterNode;
 import io.clvm.cluster.ConnectionGuard.Health;
+import io.clvm.cluster.FakeTables;
 import io.clvm.cluster.TestNodes;
 import io.clvm.cluster.ZkTesting;
 import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.commit.FailPoint;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.testing.Await;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.curator.test.TestingServer;
@@ -112,11 +115,26 @@ class HealthCheckTest {
   @Test
   void fencedWhileZooKeeperIsDownThenNotConnectedThenHealthy() throws Exception {
     TestingServer server = nodes.zk.server();
-    ClusterNode a = node("a", server.getConnectString());
+    // a records its meters: fencing and connection metrics are checked along the way
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ClusterNode a =
+        new ClusterNode(
+            nodes.zk.client(server.getConnectString(), SESSION),
+            TestNodes.LAYOUT,
+            new ClusterNode.Options("a", "test", GRACE, TestNodes.SETTINGS, FailPoint.NONE),
+            nodes.disks,
+            vg -> {},
+            nodes.tables.computeIfAbsent("a", k -> new FakeTables()),
+            new ClusterMetrics(registry));
+    nodes.zk.track(a);
+    a.start(ZkTesting.WAIT);
     ClusterNode b = node("b", server.getConnectString());
     a.activate("vg1", "lv1", ActivationMode.EXCLUSIVE, "lvchange -aey");
     nodes.tables.get("a").load("vg1", "lv1");
     assertEquals("healthy", state(check(a, Set.of())));
+    assertEquals(1.0, registry.get("clvm.active.lvs").tag("mode", "exclusive").gauge().value());
+    assertEquals(1.0, registry.get("clvm.zookeeper.connected").gauge().value());
+    assertTrue(registry.get("clvm.lock.hold").tag("lock", "vg").timer().count() >= 1);
 
     server.stop();
     // b has nothing active: without ZooKeeper it is only not connected.
@@ -135,6 +153,10 @@ class HealthCheckTest {
     assertEquals(2, HealthCheck.exitCode(fenced));
     assertEquals("vg1/lv1", fenced.path("health").path("fenced").get(0).asText());
     assertTrue(HealthCheck.text(fenced).contains("fenced LV"), HealthCheck.text(fenced));
+    assertEquals(1.0, registry.get("clvm.fenced.lvs").gauge().value());
+    assertEquals(1.0, registry.get("clvm.fencing.events").tag("event", "fenced").counter().count());
+    assertEquals(0.0, registry.get("clvm.zookeeper.connected").gauge().value());
+    assertTrue(registry.get("clvm.zookeeper.suspensions").counter().count() >= 1);
 
     // The server is back within the session timeout: a revalidates and unfences.
     server.restart();
@@ -143,6 +165,10 @@ class HealthCheckTest {
         ZkTesting.WAIT,
         () -> state(check(a, Set.of())).equals("healthy"));
     assertEquals("live", nodes.tables.get("a").table("vg1", "lv1"));
+    assertEquals(0.0, registry.get("clvm.fenced.lvs").gauge().value());
+    assertEquals(
+        1.0, registry.get("clvm.fencing.events").tag("event", "unfenced").counter().count());
+    assertEquals(0.0, registry.get("clvm.zookeeper.session.expiries").counter().count());
     Await.until("b healthy", ZkTesting.WAIT, () -> state(check(b, Set.of())).equals("healthy"));
   }
 
