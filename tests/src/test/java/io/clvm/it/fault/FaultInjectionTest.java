@@ -49,8 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Sizes: {@code -Dclvm.fault.ops=N} (default 240, the CI-sized run), {@code -Dclvm.fault.seed=S}
  * replays a schedule (the seed is printed first), {@code -Dclvm.fault.every=N} the mean number of
- * operations between faults (default 12). The long run is {@code scripts/fault-long.sh}
- * (docs/fault-injection.md).
+ * operations between faults (default 12), {@code -Dclvm.fault.maxMinutes=M} stops the workload
+ * after M minutes too. The long run is {@code scripts/fault-long.sh} (docs/fault-injection.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +63,8 @@ class FaultInjectionTest {
   private final long seed = Long.getLong("clvm.fault.seed", System.currentTimeMillis() % 1_000_000);
   private final int ops = Integer.getInteger("clvm.fault.ops", 240);
   private final int every = Integer.getInteger("clvm.fault.every", 12);
+  // The long run may be bounded in time as well: the workload stops at whichever comes first.
+  private final long maxMinutes = Long.getLong("clvm.fault.maxMinutes", 0);
 
   private FaultCluster cluster;
   private History history;
@@ -206,8 +208,13 @@ class FaultInjectionTest {
   /** The sampler: disks, copy of record and activations, until the workload stops. */
   private Void sample() throws Exception {
     int reported = 0;
+    long deadline = maxMinutes > 0 ? history.now() + maxMinutes * 60_000 : Long.MAX_VALUE;
     while (!workload.stop.get()) {
       sampleOnce(false);
+      if (history.now() > deadline) {
+        System.out.println("progress: time bound of " + maxMinutes + " min reached, stopping");
+        workload.stop.set(true);
+      }
       int done = workload.done.get();
       if (done / 500 > reported / 500) {
         reported = done;
