@@ -125,6 +125,15 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
     }
   }
 
+  /**
+   * This node registered or dropped its activation of {@code vg/lv} afresh (under the VG lock, with
+   * a good connection): a fence left over from an expired session no longer applies, and the LV
+   * must be fenced again at the next outage (a key left here would be skipped by it).
+   */
+  public synchronized void released(String vgUuid, String lvUuid) {
+    fenced.remove(vgUuid + "/" + lvUuid);
+  }
+
   @Override
   public synchronized void revalidate(CuratorFramework client, boolean newSession)
       throws Exception {

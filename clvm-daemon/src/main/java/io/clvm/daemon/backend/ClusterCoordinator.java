@@ -327,6 +327,10 @@ public final class ClusterCoordinator implements Coordinator {
       } else {
         cluster().activations().activate(h.lock(), vgUuid, lvUuid, m);
       }
+      // Registered afresh by this session: a fence left from an expired session (stays_fenced)
+      // no longer applies, and the next outage must fence the LV again.
+      cluster().fencer().released(vgUuid, lvUuid);
+      backend.tables().clearFence(vg.name(), lv.name());
       try {
         backend.tables().activate(vg, lv);
       } catch (IOException | RuntimeException e) {
@@ -374,6 +378,7 @@ public final class ClusterCoordinator implements Coordinator {
       synchronized (backend.tables()) {
         backend.tables().deactivate(vg.name(), lv.name());
         cluster().activations().forget(vg.id().dashed(), lv.id().dashed());
+        cluster().fencer().released(vg.id().dashed(), lv.id().dashed());
       }
       cluster().deactivate(vg.id().dashed(), lv.id().dashed());
     } catch (Exception e) {

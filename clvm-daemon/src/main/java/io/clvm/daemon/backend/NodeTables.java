@@ -173,6 +173,14 @@ public final class NodeTables {
     return activation.activate(d);
   }
 
+  /**
+   * Forgets the fence of {@code vg/lv} (without reloading): this node owns it afresh, so the next
+   * {@link #activate} loads its real table instead of keeping the {@code error} target.
+   */
+  public synchronized void clearFence(String vg, String lv) {
+    fencedTables.remove(key(vg, lv));
+  }
+
   public synchronized boolean deactivate(String vg, String lv) throws IOException {
     fencedTables.remove(key(vg, lv));
     return activation.deactivate(vg, lv);

@@ -96,6 +96,16 @@ class DeactivationRaceTest {
       }
       assertFalse(backend.tables().isActive("vg", "lv"), "the deactivated LV's table came back");
       assertTrue(node.activations().local().isEmpty());
+
+      // An LV left fenced (its activation expired with a session: stays_fenced) and activated
+      // afresh by this node gets its real table back, not the error target.
+      backend.tables().activate(vg, lv);
+      backend.tables().fence("vg", "lv");
+      assertTrue(backend.tables().liveTable("vg", "lv").orElseThrow().toString().contains("error"));
+      backend.coordinator("lvchange -aey vg/lv").activate(vg, lv, "ey");
+      assertTrue(
+          backend.tables().liveTable("vg", "lv").orElseThrow().toString().contains("linear"),
+          "re-activated LV still fenced");
     }
   }
 
