@@ -378,8 +378,9 @@ public final class ClusterCoordinator implements Coordinator {
       synchronized (backend.tables()) {
         backend.tables().deactivate(vg.name(), lv.name());
         cluster().activations().forget(vg.id().dashed(), lv.id().dashed());
-        cluster().fencer().released(vg.id().dashed(), lv.id().dashed());
       }
+      // Outside the tables' monitor: the fencer holds its own monitor while it fences tables.
+      cluster().fencer().released(vg.id().dashed(), lv.id().dashed());
       cluster().deactivate(vg.id().dashed(), lv.id().dashed());
     } catch (Exception e) {
       throw new EngineException(

@@ -72,6 +72,7 @@ class FaultInjectionTest {
   private Workload workload;
   private Faults faults;
   private String report = "";
+  private boolean failed;
 
   @BeforeAll
   void start() throws Exception {
@@ -102,7 +103,7 @@ class FaultInjectionTest {
   @AfterAll
   void stop() throws Exception {
     if (cluster != null) {
-      if (checker != null && !checker.violations().isEmpty()) {
+      if (failed || (checker != null && !checker.violations().isEmpty())) {
         // the daemons' logs outlive the run's directory when something was found
         Path keep = Path.of("target", "fault-logs-" + seed);
         Files.createDirectories(keep);
@@ -123,6 +124,15 @@ class FaultInjectionTest {
   @Test
   @Order(1)
   void randomFaultsBreakNoInvariant() throws Exception {
+    try {
+      run();
+    } catch (Exception | AssertionError e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private void run() throws Exception {
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(WORKERS + 2);
     List<Future<?>> work = new ArrayList<>();
