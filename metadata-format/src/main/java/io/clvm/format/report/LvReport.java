@@ -10,10 +10,13 @@ import io.clvm.format.model.Stripe;
 import io.clvm.format.model.StripedSegment;
 import io.clvm.format.model.VolumeGroup;
 import io.clvm.format.text.ConfigValue;
+import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -201,22 +204,41 @@ public final class LvReport {
 
   /** Whether a snapshot segment names this LV as its {@code origin}. */
   private static boolean isOrigin(VolumeGroup vg, LogicalVolume lv) {
+    return origins(vg).contains(lv.name());
+  }
+
+  /**
+   * The origins of {@code vg}'s snapshots, kept for the last VG asked about: a report asks once per
+   * LV, and scanning every LV's segments for each one made {@code lvs} quadratic (seconds at 10,000
+   * LVs, see BENCHMARKS.md). The model is immutable, so the VG's identity is the key; held weakly.
+   */
+  private static Set<String> origins(VolumeGroup vg) {
+    Origins last = lastOrigins;
+    if (last != null && last.vg().get() == vg) {
+      return last.names();
+    }
+    Set<String> names = new HashSet<>();
     for (LogicalVolume other : vg.lvs()) {
       for (Segment s : other.segments()) {
         if (s instanceof OpaqueSegment o && o.type().equals("snapshot")) {
           for (RawEntry e : o.entries()) {
             if (e instanceof RawEntry.Setting st
                 && st.key().equals("origin")
-                && st.value() instanceof ConfigValue.Str v
-                && v.value().equals(lv.name())) {
-              return true;
+                && st.value() instanceof ConfigValue.Str v) {
+              names.add(v.value());
             }
           }
         }
       }
     }
-    return false;
+    Origins now = new Origins(new WeakReference<>(vg), Set.copyOf(names));
+    lastOrigins = now;
+    return now.names();
   }
+
+  private record Origins(WeakReference<VolumeGroup> vg, Set<String> names) {}
+
+  private static volatile Origins lastOrigins;
 
   private static boolean zeroing(LogicalVolume lv) {
     for (Segment s : lv.segments()) {
