@@ -2,6 +2,8 @@ package io.clvm.cli;
 
 import io.clvm.engine.units.ExtentsArg;
 import io.clvm.engine.units.SizeArg;
+import io.clvm.format.model.AllocationPolicy;
+import io.clvm.format.model.Names;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -67,6 +69,46 @@ final class Converters {
       } catch (NumberFormatException e) {
         throw new TypeConversionException("");
       }
+    }
+  }
+
+  /**
+   * {@code -a/--activate}: lvm2's activation values, checked while parsing as lvm2 does ("Invalid
+   * argument for --activate: maybe", exit 3) and handed on as typed.
+   */
+  static final class Activate implements ITypeConverter<String> {
+    private static final java.util.Set<String> VALUES =
+        java.util.Set.of("y", "n", "ay", "an", "ey", "en", "sy", "sn", "ly", "ln");
+
+    @Override
+    public String convert(String value) {
+      if (!VALUES.contains(value)) {
+        throw new TypeConversionException("");
+      }
+      return value;
+    }
+  }
+
+  /** {@code --alloc}: one of lvm2's allocation policies. */
+  static final class Alloc implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (AllocationPolicy.of(value).isEmpty()) {
+        throw new TypeConversionException("Unrecognised allocation policy " + value);
+      }
+      return value;
+    }
+  }
+
+  /** {@code --addtag/--deltag}: a valid tag; a leading {@code @} is dropped, as lvm2 does. */
+  static final class Tag implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String tag = value.startsWith("@") ? value.substring(1) : value;
+      if (Names.checkTag(tag).isPresent()) {
+        throw new TypeConversionException("");
+      }
+      return tag;
     }
   }
 }

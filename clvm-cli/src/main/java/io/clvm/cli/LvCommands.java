@@ -5,14 +5,19 @@ import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.LvOps;
 import io.clvm.engine.units.ExtentsArg;
+import io.clvm.engine.units.Sign;
 import io.clvm.engine.units.SizeArg;
 import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /** The logical volume commands. */
 final class LvCommands {
@@ -33,6 +38,35 @@ final class LvCommands {
         converter = Converters.Extents.class,
         description = "Extents, or N%VG, N%FREE, N%PVS.")
     ExtentsArg extents;
+
+    /**
+     * lvm2's checks of {@code -L/-l} that depend on the command: a sign it does not take is a parse
+     * error ("Size may not be negative."), a zero amount is invalid ("--size may not be zero.").
+     *
+     * @param forbidden the sign this command refuses, or null
+     */
+    void check(CommandSpec spec, Sign forbidden) throws EngineException {
+      boolean isSize = size != null;
+      Sign sign = isSize ? size.sign() : extents.sign();
+      if (sign == forbidden) {
+        String what = isSize ? "Size" : "Extents";
+        String word = sign == Sign.MINUS ? "negative" : "positive";
+        OptionSpec option = spec.findOption(isSize ? "--size" : "--extents");
+        List<String> typed = option.originalStringValues();
+        String value = typed.isEmpty() ? "" : typed.get(typed.size() - 1);
+        String message = what + " may not be " + word + ".";
+        throw new ParameterException(
+            spec.commandLine(), message, new TypeConversionException(message), option, value);
+      }
+      boolean zero =
+          isSize
+              ? size.bytes() == 0
+              : extents.value() == 0 && extents.percent() == ExtentsArg.Percent.NONE;
+      if (zero) {
+        throw new EngineException(
+            "--" + (isSize ? "size" : "extents") + " may not be zero.", EngineException.INVALID);
+      }
+    }
   }
 
   /** Options lvcreate and the resize commands share. */
@@ -53,9 +87,28 @@ final class LvCommands {
     @Option(
         names = "--alloc",
         paramLabel = "contiguous|cling|normal|anywhere|inherit",
+        converter = Converters.Alloc.class,
         description = "Allocation policy.")
     String alloc;
+
+    /** lvm2's limits on {@code -i}: 1 to 128 stripes. */
+    void check() throws EngineException {
+      if (stripes == null) {
+        return;
+      }
+      if (stripes == 0) {
+        throw new EngineException("--stripes may not be zero.", EngineException.INVALID);
+      }
+      if (stripes > MAX_STRIPES) {
+        throw new EngineException(
+            "Number of stripes (" + stripes + ") must be between 1 and " + MAX_STRIPES + ".",
+            EngineException.INVALID);
+      }
+    }
   }
+
+  /** lvm2's MAX_STRIPES. */
+  static final int MAX_STRIPES = 128;
 
   @Command(name = "lvcreate", description = "Create a logical volume.")
   static final class LvCreate extends LvmCommand {
@@ -76,6 +129,7 @@ final class LvCommands {
     @Option(
         names = {"-a", "--activate"},
         paramLabel = "y|n|ay|ey|sy",
+        converter = Converters.Activate.class,
         description = "Activate the new LV (default y).")
     String activate;
 
@@ -95,7 +149,11 @@ final class LvCommands {
         description = "Wipe signatures on the new LV.")
     Boolean wipe;
 
-    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    @Option(
+        names = "--addtag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Add a tag.")
     List<String> addTags = new ArrayList<>();
 
     @Option(
@@ -130,6 +188,8 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      amount.check(spec, Sign.MINUS);
+      allocation.check();
       return new LvOps(engine)
           .create(
               new LvOps.Create(
@@ -181,6 +241,12 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      amount.check(
+          spec,
+          kind() == LvOps.ResizeKind.EXTEND
+              ? Sign.MINUS
+              : kind() == LvOps.ResizeKind.REDUCE ? Sign.PLUS : null);
+      allocation.check();
       return new LvOps(engine)
           .resize(
               new LvOps.Resize(
@@ -268,13 +334,22 @@ final class LvCommands {
     @Option(
         names = {"-a", "--activate"},
         paramLabel = "y|n|ay|ey|sy",
+        converter = Converters.Activate.class,
         description = "Activate or deactivate.")
     String activate;
 
-    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    @Option(
+        names = "--addtag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Add a tag.")
     List<String> addTags = new ArrayList<>();
 
-    @Option(names = "--deltag", paramLabel = "Tag", description = "Delete a tag.")
+    @Option(
+        names = "--deltag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Delete a tag.")
     List<String> delTags = new ArrayList<>();
 
     @Option(names = "--refresh", description = "Reload the LV's table.")
@@ -289,6 +364,7 @@ final class LvCommands {
     @Option(
         names = "--alloc",
         paramLabel = "contiguous|cling|normal|anywhere|inherit",
+        converter = Converters.Alloc.class,
         description = "Allocation policy.")
     String alloc;
 

@@ -56,6 +56,14 @@ abstract class LvmCommand implements Callable<Integer> {
       return run(engine);
     } catch (EngineException e) {
       session.error(e.getMessage());
+      if (e.exitStatus() == EngineException.INVALID) {
+        // lvm2's two endings of an invalid command line: a bad option value is a parse error, the
+        // rest (found by the command itself) points at its --help.
+        session.error(
+            e.getMessage().startsWith("Invalid argument for --")
+                ? "Error during parsing of command line."
+                : "Run `" + spec.name() + " --help' for more information.");
+      }
       return e.exitStatus();
     }
   }

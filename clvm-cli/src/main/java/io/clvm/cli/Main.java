@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -148,6 +149,9 @@ public final class Main {
     return rest;
   }
 
+  /** lvm2's ENO_SUCH_CMD: {@code lvm frobnicate} exits 2, not 3. */
+  static final int NO_SUCH_COMMAND = 2;
+
   /** lvm2's messages for a command line it cannot parse, and its status 3. */
   private static int invalidCommandLine(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
@@ -156,12 +160,23 @@ public final class Main {
       ex.printStackTrace(err);
     }
     String name = cl.getCommandName();
+    if (!(cl.getCommand() instanceof Clvm)) {
+      // getopt's messages, which lvm2 prints before it looks at anything else on the line: an
+      // unknown option wins over a missing argument or a missing VG.
+      String problem = getoptProblem(cl.getCommandSpec(), args);
+      if (problem != null) {
+        err.println(name + ": " + problem);
+        err.println("  Error during parsing of command line.");
+        err.flush();
+        return 3;
+      }
+    }
     if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       if (cl.getCommand() instanceof Clvm && !first.startsWith("-")) {
         err.println("  No such command '" + first + "'.  Try 'clvm help'.");
         err.flush();
-        return 3;
+        return NO_SUCH_COMMAND;
       }
       if (first.startsWith("-")) {
         err.println(name + ": unrecognized option '" + first + "'");
@@ -194,6 +209,46 @@ public final class Main {
     }
     err.flush();
     return 3;
+  }
+
+  /**
+   * What getopt_long would say about {@code args}: an unknown option ({@code unrecognized option
+   * '--bogus'}, {@code invalid option -- 'X'}) or an option whose argument is missing at the end of
+   * the line ({@code option '--size' requires an argument}, {@code option requires an argument --
+   * 'L'}); null when every option is known and has its argument.
+   */
+  static String getoptProblem(CommandSpec spec, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        return null;
+      }
+      if (!a.startsWith("-") || a.equals("-") || isNumber(a)) {
+        continue;
+      }
+      boolean isLong = a.startsWith("--");
+      String name = isLong ? a.split("=", 2)[0] : a.substring(0, 2);
+      OptionSpec o = spec.findOption(name);
+      if (o == null) {
+        return isLong
+            ? "unrecognized option '" + a + "'"
+            : "invalid option -- '" + name.substring(1) + "'";
+      }
+      boolean valueAttached = isLong ? a.contains("=") : a.length() > 2;
+      if (o.arity().min() > 0 && !valueAttached) {
+        if (i + 1 >= args.length) {
+          return isLong
+              ? "option '" + name + "' requires an argument"
+              : "option requires an argument -- '" + name.substring(1) + "'";
+        }
+        i++; // the option's argument, whatever it looks like
+      }
+    }
+    return null;
+  }
+
+  private static boolean isNumber(String a) {
+    return a.length() > 1 && Character.isDigit(a.charAt(1));
   }
 
   /** The converter's own message from picocli's "Invalid value for option '-L': 10X: msg". */

@@ -196,10 +196,18 @@ final class PvCommands {
 
   @Command(name = "pvchange", description = "Change attributes of physical volume(s).")
   static final class PvChange extends LvmCommand {
-    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    @Option(
+        names = "--addtag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Add a tag.")
     List<String> addTags = new ArrayList<>();
 
-    @Option(names = "--deltag", paramLabel = "Tag", description = "Delete a tag.")
+    @Option(
+        names = "--deltag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Delete a tag.")
     List<String> delTags = new ArrayList<>();
 
     @Option(

@@ -28,12 +28,17 @@ final class VgCommands {
         description = "Physical extent size (default 4 MiB).")
     SizeArg extentSize;
 
-    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    @Option(
+        names = "--addtag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Add a tag.")
     List<String> addTags = new ArrayList<>();
 
     @Option(
         names = "--alloc",
         paramLabel = "contiguous|cling|normal|anywhere|inherit",
+        converter = Converters.Alloc.class,
         description = "Allocation policy.")
     String alloc;
 
@@ -179,6 +184,7 @@ final class VgCommands {
     @Option(
         names = {"-a", "--activate"},
         paramLabel = "y|n|ay|ey|sy",
+        converter = Converters.Activate.class,
         description = "Activate or deactivate the VG's LVs.")
     String activate;
 
@@ -186,15 +192,24 @@ final class VgCommands {
     @picocli.CommandLine.Mixin
     io.clvm.cli.cluster.RemoteOptions remote = new io.clvm.cli.cluster.RemoteOptions();
 
-    @Option(names = "--addtag", paramLabel = "Tag", description = "Add a tag.")
+    @Option(
+        names = "--addtag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Add a tag.")
     List<String> addTags = new ArrayList<>();
 
-    @Option(names = "--deltag", paramLabel = "Tag", description = "Delete a tag.")
+    @Option(
+        names = "--deltag",
+        paramLabel = "Tag",
+        converter = Converters.Tag.class,
+        description = "Delete a tag.")
     List<String> delTags = new ArrayList<>();
 
     @Option(
         names = "--alloc",
         paramLabel = "contiguous|cling|normal|anywhere",
+        converter = Converters.Alloc.class,
         description = "Allocation policy.")
     String alloc;
 

@@ -12,6 +12,7 @@ import io.clvm.cluster.fence.Fencer;
 import io.clvm.cluster.fence.LocalTables;
 import io.clvm.cluster.lock.ClusterLocks;
 import io.clvm.cluster.lock.LockHandle;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.cluster.propagate.ApplyCallback;
 import io.clvm.cluster.propagate.PropagationWaiter;
 import io.clvm.cluster.propagate.Propagator;
@@ -57,6 +58,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Propagator propagator;
   private final Fencer fencer;
   private final StatusReader status;
+  private final ClusterMetrics metrics;
 
   public ClusterNode(
       CuratorFramework client,
@@ -65,13 +67,26 @@ public final class ClusterNode implements AutoCloseable {
       MetadataDisks disks,
       ApplyCallback apply,
       LocalTables tables) {
+    this(client, layout, options, disks, apply, tables, ClusterMetrics.disabled());
+  }
+
+  /** With {@code metrics}: every service records into it (docs/observability.md). */
+  public ClusterNode(
+      CuratorFramework client,
+      ClusterLayout layout,
+      Options options,
+      MetadataDisks disks,
+      ApplyCallback apply,
+      LocalTables tables,
+      ClusterMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.layout = layout;
     this.options = options;
     this.guard = new ConnectionGuard(client, layout.root());
     this.registry =
         new NodeRegistry(client, layout, NodeRegistry.self(options.nodeId(), options.version()));
-    this.locks = new ClusterLocks(client, layout, guard, options.nodeId());
+    this.locks = new ClusterLocks(client, layout, guard, options.nodeId(), metrics);
     this.activations = new ActivationRegistry(client, layout, guard, options.nodeId());
     this.protocol =
         new CommitProtocol(
@@ -82,9 +97,13 @@ public final class ClusterNode implements AutoCloseable {
             new PropagationWaiter(client, layout, activations),
             options.commit(),
             options.failPoint(),
-            options.nodeId());
-    this.propagator = new Propagator(client, layout, options.nodeId(), apply);
-    this.fencer = new Fencer(activations, tables, options.fencingGrace(), guard);
+            options.nodeId(),
+            metrics);
+    this.propagator = new Propagator(client, layout, options.nodeId(), apply, metrics);
+    this.fencer = new Fencer(activations, tables, options.fencingGrace(), guard, metrics);
+    metrics.watch(guard);
+    metrics.watch(fencer);
+    metrics.watch(activations);
     this.status =
         new StatusReader(
             client, layout, options.nodeId(), guard, registry, locks, activations, fencer);
@@ -169,6 +188,11 @@ public final class ClusterNode implements AutoCloseable {
 
   public NodeRegistry registry() {
     return registry;
+  }
+
+  /** The meters of this node's services (no-op ones unless the daemon exports metrics). */
+  public ClusterMetrics metrics() {
+    return metrics;
   }
 
   @Override

@@ -7,11 +7,22 @@ import io.clvm.cluster.ZooKeeperClients;
 import io.clvm.cluster.commit.CommitSettings;
 import io.clvm.cluster.commit.CommitStep;
 import io.clvm.cluster.commit.FailPoint;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.daemon.config.DaemonConfig;
+import io.clvm.daemon.control.ControlProtocol;
+import io.clvm.daemon.control.ControlResponse;
 import io.clvm.daemon.control.ControlServer;
+import io.clvm.daemon.health.HealthCheck;
+import io.clvm.daemon.logging.LogLevels;
+import io.clvm.daemon.metrics.MetricsServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import org.apache.curator.framework.CuratorFramework;
@@ -32,6 +43,10 @@ public final class Daemon implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private ClusterNode cluster;
   private String connectString;
+  private DaemonConfig config;
+  private final LogLevels logLevels = new LogLevels();
+  private MetricsServer metricsServer;
+  private volatile ConfigReloader reloader;
 
   private Daemon() {}
 
@@ -63,7 +78,9 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void startAll(DaemonConfig config, DaemonBackend backend) throws Exception {
+    this.config = config;
     started.push(backend);
+    logLevels.apply(config.logLevels());
     config.unknownKeys().forEach(k -> LOG.warn("unknown configuration key {} (typo?)", k));
     if (config.zookeeperConnect().isPresent()) {
       connectString = config.zookeeperConnect().get();
@@ -87,6 +104,10 @@ public final class Daemon implements AutoCloseable {
     client.start();
 
     ClusterLayout layout = new ClusterLayout(config.clusterRoot());
+    PrometheusMeterRegistry registry =
+        config.metricsListen().isPresent()
+            ? MetricsServer.registry(config.nodeId(), config.clusterName(), VERSION)
+            : null;
     cluster =
         new ClusterNode(
             client,
@@ -100,8 +121,13 @@ public final class Daemon implements AutoCloseable {
                 failPoint(config)),
             backend.metadataDisks(config),
             backend.applyCallback(config),
-            backend.localTables(config));
+            backend.localTables(config),
+            registry == null ? ClusterMetrics.disabled() : new ClusterMetrics(registry));
     started.push(cluster);
+    if (registry != null) {
+      metricsServer = MetricsServer.start(config.metricsListen().get(), registry);
+      started.push(metricsServer);
+    }
     cluster.start(config.connectionTimeout().plus(config.sessionTimeout()));
 
     ControlServer control =
@@ -111,9 +137,21 @@ public final class Daemon implements AutoCloseable {
                 config.socketAllowedUsers(),
                 config.socketMaxRequestBytes(),
                 config.socketReadTimeout(),
-                config.socketMaxClients()),
+                config.socketMaxClients(),
+                config.socketWriteTimeout()),
             backend.commandExecutor(config, cluster),
             () -> cluster.status().read());
+    control.handle(
+        ControlProtocol.TYPE_HEALTH,
+        request ->
+            ControlResponse.data(
+                new HealthCheck(
+                        cluster,
+                        config.clusterName(),
+                        config.healthLag(),
+                        config.healthExpectedNodes())
+                    .check()));
+    control.handle(ControlProtocol.TYPE_RELOAD_CONFIG, request -> reloadConfig());
     started.push(control);
     control.start();
     LOG.info(
@@ -135,6 +173,42 @@ public final class Daemon implements AutoCloseable {
                   CommitStep.valueOf(step), config.testingFailMode().equals("halt"));
             })
         .orElse(FailPoint.NONE);
+  }
+
+  /**
+   * Re-reads the configuration file on every change of it (and on {@code clvm cluster
+   * reload-config}); the log levels take effect at once. Main calls it with the file it read.
+   */
+  public synchronized void watchConfig(Path file) throws IOException {
+    if (reloader != null) {
+      return;
+    }
+    ConfigReloader r = new ConfigReloader(file, config, logLevels);
+    r.watch();
+    started.push(r);
+    reloader = r;
+  }
+
+  /** The answer to a reload-config request. */
+  private ControlResponse reloadConfig() {
+    ConfigReloader r = reloader;
+    if (r == null) {
+      return ControlResponse.error(
+          ControlProtocol.EXIT_FAILED,
+          "clvmd runs without a configuration file (defaults): nothing to reload");
+    }
+    try {
+      return ControlResponse.ok(r.reload());
+    } catch (io.clvm.daemon.config.ConfigException e) {
+      return ControlResponse.error(
+          ControlProtocol.EXIT_FAILED,
+          "clvmd: " + r.file() + " not applied, nothing changed: " + e.getMessage());
+    }
+  }
+
+  /** Where the Prometheus endpoint listens, if {@code metrics.listen} is configured. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metricsServer).map(MetricsServer::address);
   }
 
   public ClusterNode cluster() {

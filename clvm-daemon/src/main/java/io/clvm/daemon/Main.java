@@ -83,6 +83,15 @@ public final class Main {
       return 5;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "clvm-shutdown"));
+    Path file = configPath(configOption, env);
+    if (Files.isRegularFile(file)) {
+      try {
+        daemon.watchConfig(file);
+      } catch (IOException e) {
+        LOG.warn(
+            "cannot watch {} for changes ({}): use clvm cluster reload-config", file, e.toString());
+      }
+    }
     try {
       daemon.awaitClosed();
     } catch (InterruptedException e) {
@@ -92,18 +101,20 @@ public final class Main {
     return 0;
   }
 
+  /** The configuration file: {@code --config}, else $CLVM_CONF, else /etc/clvm/clvm.conf. */
+  static Path configPath(String option, Map<String, String> env) {
+    if (option != null) {
+      return Path.of(option);
+    } else if (env.get("CLVM_CONF") != null && !env.get("CLVM_CONF").isEmpty()) {
+      return Path.of(env.get("CLVM_CONF"));
+    }
+    return DEFAULT_CONFIG;
+  }
+
   static DaemonConfig loadConfig(String option, Map<String, String> env, String nodeId)
       throws ConfigException {
-    Path path;
-    boolean explicit = true;
-    if (option != null) {
-      path = Path.of(option);
-    } else if (env.get("CLVM_CONF") != null && !env.get("CLVM_CONF").isEmpty()) {
-      path = Path.of(env.get("CLVM_CONF"));
-    } else {
-      path = DEFAULT_CONFIG;
-      explicit = false;
-    }
+    Path path = configPath(option, env);
+    boolean explicit = option != null || !path.equals(DEFAULT_CONFIG);
     Map<String, String> values = new LinkedHashMap<>();
     try {
       values.putAll(

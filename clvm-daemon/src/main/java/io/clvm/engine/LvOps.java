@@ -58,6 +58,26 @@ public final class LvOps {
     if (Args.lvOf(c.vg()) != null) {
       lvName = Args.lvOf(c.vg());
     }
+    if (Names.checkName(vgName).isPresent()) {
+      throw new EngineException(
+          "Volume group name " + vgName + " has invalid characters", EngineException.INVALID);
+    }
+    if (lvName != null && Args.lvOf(lvName) != null) {
+      // -n VG/LV, as lvm2 accepts it when VG is the VG being created in
+      if (!Args.vgOf(lvName).equals(vgName)) {
+        throw new EngineException(
+            "Inconsistent volume group names given: \""
+                + Args.vgOf(lvName)
+                + "\" and \""
+                + vgName
+                + "\"",
+            EngineException.INVALID);
+      }
+      lvName = Args.lvOf(lvName);
+    }
+    if (lvName != null) {
+      checkNewLvName(lvName, "Logical volume name \"" + lvName + "\" is invalid.");
+    }
     int stripes = c.stripes() == null ? 1 : c.stripes();
     if (c.type() != null) {
       switch (c.type()) {
@@ -209,6 +229,21 @@ public final class LvOps {
         return false;
       default:
         throw new EngineException("Invalid argument for --activate: " + a, EngineException.INVALID);
+    }
+  }
+
+  /**
+   * A new LV name, checked before anything is locked or read, as lvm2 checks it while parsing the
+   * command line (exit 3): {@code invalid} for a name outside the character set, too long, "." or
+   * "..", lvm2's own message for a reserved name.
+   */
+  private static void checkNewLvName(String name, String invalid) throws EngineException {
+    if (Names.checkName(name).isPresent()) {
+      throw new EngineException(invalid, EngineException.INVALID);
+    }
+    java.util.Optional<String> reserved = Names.checkLvName(name);
+    if (reserved.isPresent()) {
+      throw new EngineException(reserved.get(), EngineException.INVALID);
     }
   }
 
@@ -475,6 +510,11 @@ public final class LvOps {
     } else {
       throw new EngineException(
           "Old and new logical volume names required", EngineException.INVALID);
+    }
+    checkNewLvName(to, "New logical volume name \"" + to + "\" is invalid");
+    if (from.equals(to)) {
+      throw new EngineException(
+          "Old and new logical volume names must differ", EngineException.INVALID);
     }
     try (VgLock lock = engine.lockVg(vgName);
         Scan scan = engine.scan(true)) {

@@ -63,7 +63,10 @@ final class Sizes {
     long sectors = s.bytes() / 512;
     if (sectors < 8 || Long.bitCount(sectors) != 1) {
       throw new EngineException(
-          "Invalid stripe size " + human(s.bytes()) + ": must be a power of 2 of at least 4 KiB.");
+          "Invalid stripe size "
+              + (s.bytes() == 0 ? "0" : human(s.bytes()))
+              + ": must be a power of 2 of at least 4 KiB.",
+          EngineException.INVALID);
     }
     return sectors;
   }

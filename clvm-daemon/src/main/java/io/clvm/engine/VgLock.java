@@ -80,7 +80,7 @@ public final class VgLock implements AutoCloseable {
               + " in "
               + dir
               + ": "
-              + e.getMessage()
+              + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
               + " (set global.lock_dir in the configuration)");
     }
   }

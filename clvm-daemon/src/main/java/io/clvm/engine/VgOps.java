@@ -382,7 +382,11 @@ public final class VgOps {
   public int rename(String from, String to) throws EngineException {
     Optional<String> bad = Names.checkVgName(to);
     if (bad.isPresent()) {
-      throw new EngineException(bad.get(), EngineException.INVALID);
+      throw new EngineException(bad.get()); // lvm2's vgrename: exit 5, not a parse error
+    }
+    if (from.equals(to)) {
+      // Checked before locking: the same VG cannot be locked twice.
+      throw new EngineException("Old and new volume group names must differ");
     }
     try (VgLock a = engine.lockVg(from.compareTo(to) < 0 ? from : to);
         VgLock b = engine.lockVg(from.compareTo(to) < 0 ? to : from);

@@ -38,6 +38,10 @@ public final class Forwarder {
     ControlResponse response;
     try {
       response = ControlClient.send(socket, request);
+    } catch (ControlClient.NoAnswerException e) {
+      // Sent, but not answered: "nothing was changed" would be a guess.
+      session.error(e.getMessage());
+      return ControlProtocol.EXIT_FAILED;
     } catch (IOException | RuntimeException e) {
       session.error(unreachable(config, e));
       return ControlProtocol.EXIT_FAILED;

@@ -5,6 +5,7 @@ import io.clvm.cluster.ConnectionGuard;
 import io.clvm.cluster.Zk;
 import io.clvm.cluster.lock.ClusterLocks;
 import io.clvm.cluster.lock.LockHandle;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.cluster.propagate.PropagationReport;
 import io.clvm.cluster.propagate.PropagationWaiter;
 import java.io.IOException;
@@ -41,6 +42,7 @@ public final class CommitProtocol {
   private final CommitSettings settings;
   private final FailPoint failPoint;
   private final String nodeId;
+  private final ClusterMetrics metrics;
 
   public CommitProtocol(
       ClusterLocks locks,
@@ -50,7 +52,8 @@ public final class CommitProtocol {
       PropagationWaiter waiter,
       CommitSettings settings,
       FailPoint failPoint,
-      String nodeId) {
+      String nodeId,
+      ClusterMetrics metrics) {
     this.locks = locks;
     this.store = store;
     this.disks = disks;
@@ -59,10 +62,12 @@ public final class CommitProtocol {
     this.settings = settings;
     this.failPoint = failPoint;
     this.nodeId = nodeId;
+    this.metrics = metrics;
   }
 
   /** Result of the locked part of one attempt. */
-  private record Committed(long seqno, boolean rolledForward, Set<String> lvs, String warning) {}
+  private record Committed(
+      long seqno, boolean rolledForward, Set<String> lvs, String warning, String vgName) {}
 
   /** Commits one change to a managed VG; {@code command} is shown as the lock holder. */
   public CommitResult commit(String vgUuid, String command, VgChange change)
@@ -176,7 +181,52 @@ public final class CommitProtocol {
     }
   }
 
+  /**
+   * One attempt under the lock, measured for the metrics: a commit that reached DISK_COMMIT counts
+   * in clvm_commits_total and clvm_commit_seconds (READ_STATE to DISK_COMMIT, lock held), a failed
+   * one in clvm_commit_failures_total by reason.
+   */
   private Committed attempt(LockHandle lock, String vg, VgChange change, boolean create)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    try {
+      Committed c = steps(lock, vg, change, create);
+      metrics.commit(c.vgName(), System.nanoTime() - start);
+      return c;
+    } catch (CommitConflictException e) {
+      metrics.commitConflict();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      metrics.commitFailed(failureReason(e));
+      throw e;
+    }
+  }
+
+  /** The metrics' reason for a failed commit: a few fixed words. */
+  public static String failureReason(Exception e) {
+    if (e instanceof ClusterUnavailableException) {
+      return "unavailable";
+    }
+    if (e instanceof ClusterStateException) {
+      return "refused";
+    }
+    if (e instanceof InjectedFailureException) {
+      return "injected";
+    }
+    return e instanceof IOException ? "io" : "error";
+  }
+
+  /** The VG's name in a metadata text (its first section), or {@code fallback}. */
+  public static String vgName(String text, String fallback) {
+    int brace = text.indexOf('{');
+    if (brace <= 0) {
+      return fallback;
+    }
+    String name = text.substring(0, brace).strip();
+    return name.isEmpty() || name.indexOf('\n') >= 0 ? fallback : name;
+  }
+
+  private Committed steps(LockHandle lock, String vg, VgChange change, boolean create)
       throws IOException, InterruptedException {
     {
       reached(CommitStep.LOCK, vg);
@@ -221,7 +271,7 @@ public final class CommitProtocol {
         LOG.warn("VG {} seqno {}: {}", vg, seqno, warning);
       }
       reached(CommitStep.DISK_COMMIT, vg);
-      return new Committed(seqno, rolled, next.changedLvUuids(), warning);
+      return new Committed(seqno, rolled, next.changedLvUuids(), warning, vgName(next.text(), vg));
     }
   }
 

@@ -5,6 +5,7 @@ import io.clvm.cluster.ConnectionGuard.Health;
 import io.clvm.cluster.activation.Activation;
 import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.activation.ActivationRegistry;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,9 +45,21 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
             return t;
           });
   private ScheduledFuture<?> pending;
+  private final ClusterMetrics metrics;
 
   public Fencer(
       ActivationRegistry activations, LocalTables tables, Duration grace, ConnectionGuard guard) {
+    this(activations, tables, grace, guard, ClusterMetrics.disabled());
+  }
+
+  /** With {@code metrics}: fencing events by kind. */
+  public Fencer(
+      ActivationRegistry activations,
+      LocalTables tables,
+      Duration grace,
+      ConnectionGuard guard,
+      ClusterMetrics metrics) {
+    this.metrics = metrics;
     this.activations = activations;
     this.tables = tables;
     this.grace = grace;
@@ -91,12 +104,14 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
       try {
         tables.fence(a.vgUuid(), a.lvUuid());
         fenced.add(key);
+        metrics.fencingEvent("fenced");
         LOG.error(
             "fencing event=fenced lv={} reason=\"{}\": exclusively active LV now maps to an error"
                 + " target; every I/O to it fails until ownership is revalidated",
             key,
             reason);
       } catch (Exception e) {
+        metrics.fencingEvent("fence_failed");
         LOG.error(
             "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
             key,
@@ -114,9 +129,11 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
       if (activations.stillOwned(vgLv[0], vgLv[1])) {
         tables.unfence(vgLv[0], vgLv[1]);
         fenced.remove(key);
+        metrics.fencingEvent("unfenced");
         LOG.warn("fencing event=unfenced lv={}: exclusive ownership revalidated", key);
       } else {
         activations.forget(vgLv[0], vgLv[1]);
+        metrics.fencingEvent("stays_fenced");
         LOG.error(
             "fencing event=stays_fenced lv={}: its exclusive activation expired with the session"
                 + " and another node may own it now; deactivate it here",

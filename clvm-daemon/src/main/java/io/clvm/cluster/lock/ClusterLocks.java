@@ -5,6 +5,8 @@ import io.clvm.cluster.ClusterUnavailableException;
 import io.clvm.cluster.ConnectionGuard;
 import io.clvm.cluster.Json;
 import io.clvm.cluster.Zk;
+import io.clvm.cluster.metrics.ClusterMetrics;
+import io.clvm.cluster.metrics.ClusterMetrics.LockKind;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,25 +26,37 @@ public final class ClusterLocks {
   private final ClusterLayout layout;
   private final ConnectionGuard guard;
   private final String nodeId;
+  private final ClusterMetrics metrics;
 
   public ClusterLocks(
       CuratorFramework client, ClusterLayout layout, ConnectionGuard guard, String nodeId) {
+    this(client, layout, guard, nodeId, ClusterMetrics.disabled());
+  }
+
+  /** With {@code metrics}: wait and hold times, timeouts. */
+  public ClusterLocks(
+      CuratorFramework client,
+      ClusterLayout layout,
+      ConnectionGuard guard,
+      String nodeId,
+      ClusterMetrics metrics) {
     this.client = client;
     this.layout = layout;
     this.guard = guard;
     this.nodeId = nodeId;
+    this.metrics = metrics;
   }
 
   /** Takes the global lock for {@code command} (shown to others), waiting up to {@code timeout}. */
   public LockHandle global(String command, Duration timeout)
       throws IOException, InterruptedException {
-    return acquire(layout.globalLock(), command, timeout);
+    return acquire(layout.globalLock(), LockKind.GLOBAL, command, timeout);
   }
 
   /** Takes the metadata lock of one VG. */
   public LockHandle vg(String vgUuid, String command, Duration timeout)
       throws IOException, InterruptedException {
-    return acquire(layout.vgLock(vgUuid), command, timeout);
+    return acquire(layout.vgLock(vgUuid), LockKind.VG, command, timeout);
   }
 
   /** Holder and waiters of the lock at {@code path}. */
@@ -69,7 +83,7 @@ public final class ClusterLocks {
     return new LockView(path, holder, queue.isEmpty() ? List.of() : queue.subList(1, queue.size()));
   }
 
-  private LockHandle acquire(String path, String command, Duration timeout)
+  private LockHandle acquire(String path, LockKind kind, String command, Duration timeout)
       throws IOException, InterruptedException {
     // Taken before queueing: a connection blip while we wait invalidates the lock for writes.
     ConnectionGuard.Token token = guard.token();
@@ -77,6 +91,7 @@ public final class ClusterLocks {
         new LockHolder(nodeId, ProcessHandle.current().pid(), command, System.currentTimeMillis());
     HolderMutex mutex = new HolderMutex(client, path, me);
     boolean acquired;
+    long start = System.nanoTime();
     try {
       acquired = mutex.acquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -84,7 +99,10 @@ public final class ClusterLocks {
     } catch (Exception e) {
       throw new ClusterUnavailableException("cannot take lock " + path + ": " + e);
     }
+    long acquiredAt = System.nanoTime();
+    metrics.lockWait(kind).record(acquiredAt - start, TimeUnit.NANOSECONDS);
     if (!acquired) {
+      metrics.lockTimeout(kind);
       String holder;
       try {
         holder = view(path).current().map(ClusterLocks::describe).orElse("nobody");
@@ -99,7 +117,7 @@ public final class ClusterLocks {
               + ", held by "
               + holder);
     }
-    return new LockHandle(mutex, path, token);
+    return new LockHandle(mutex, path, token, metrics.lockHold(kind), acquiredAt);
   }
 
   /** "node n1 pid 42 (lvextend vg/lv) since ..." */

@@ -1,7 +1,9 @@
 package io.clvm.cluster.lock;
 
 import io.clvm.cluster.ConnectionGuard;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 
 /**
@@ -14,12 +16,21 @@ public final class LockHandle implements AutoCloseable {
   private final InterProcessMutex mutex;
   private final String path;
   private final ConnectionGuard.Token token;
+  private final Timer hold;
+  private final long acquiredAt;
   private boolean released;
 
-  LockHandle(InterProcessMutex mutex, String path, ConnectionGuard.Token token) {
+  LockHandle(
+      InterProcessMutex mutex,
+      String path,
+      ConnectionGuard.Token token,
+      Timer hold,
+      long acquiredAt) {
     this.mutex = mutex;
     this.path = path;
     this.token = token;
+    this.hold = hold;
+    this.acquiredAt = acquiredAt;
   }
 
   public String path() {
@@ -36,6 +47,7 @@ public final class LockHandle implements AutoCloseable {
       return;
     }
     released = true;
+    hold.record(System.nanoTime() - acquiredAt, TimeUnit.NANOSECONDS);
     try {
       mutex.release();
     } catch (IllegalMonitorStateException e) {

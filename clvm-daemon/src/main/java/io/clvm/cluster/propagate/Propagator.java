@@ -3,7 +3,9 @@ package io.clvm.cluster.propagate;
 import io.clvm.cluster.ClusterLayout;
 import io.clvm.cluster.Json;
 import io.clvm.cluster.commit.CommittedVg;
+import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.commit.VgStateStore;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,9 +46,15 @@ public final class Propagator implements AutoCloseable {
             return t;
           });
   private final CuratorCache cache;
+  private final ClusterMetrics metrics;
 
   public Propagator(
-      CuratorFramework client, ClusterLayout layout, String nodeId, ApplyCallback callback) {
+      CuratorFramework client,
+      ClusterLayout layout,
+      String nodeId,
+      ApplyCallback callback,
+      ClusterMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.layout = layout;
     this.store = new VgStateStore(client, layout);
@@ -86,18 +94,48 @@ public final class Propagator implements AutoCloseable {
       if (vg.seqno() <= applied(vgUuid)) {
         return; // an older event, or one already handled by a previous catch-up
       }
+      long start = System.nanoTime();
       callback.apply(vg);
       record(vgUuid, vg.seqno());
       applied.put(vgUuid, vg.seqno());
+      metrics.applied(committedAt(vgUuid, vg.seqno()), System.nanoTime() - start);
       LOG.info("applied VG {} seqno {}", vgUuid, vg.seqno());
     } catch (KeeperException.NoNodeException e) {
       LOG.debug("VG {} disappeared before it could be applied", vgUuid);
     } catch (Exception e) {
+      metrics.applyFailed();
       LOG.error(
           "applying VG {} failed: {}; this node stays at its previous tables",
           vgUuid,
           e.toString(),
           e);
+    }
+  }
+
+  /**
+   * When {@code seqno} of the VG was committed (the committer's clock), from the watched state in
+   * the cache (no ZooKeeper read); 0 if the cache holds another seqno by now.
+   */
+  private long committedAt(String vgUuid, long seqno) {
+    try {
+      return cache
+          .get(layout.vgState(vgUuid))
+          .map(d -> d.getData())
+          .filter(d -> d != null && d.length > 0)
+          .map(d -> readState(d))
+          .filter(st -> st != null && st.seqno() == seqno)
+          .map(VgState::time)
+          .orElse(0L);
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static VgState readState(byte[] data) {
+    try {
+      return Json.read(data, VgState.class);
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

@@ -102,6 +102,7 @@ public final class ClusterBackend implements AutoCloseable {
   /** Called once the cluster services run (before the control socket opens). */
   public void attach(ClusterNode node) {
     this.cluster = node;
+    disks.metrics(node.metrics());
   }
 
   public ClusterNode cluster() {
@@ -173,8 +174,12 @@ public final class ClusterBackend implements AutoCloseable {
         Optional<LogicalVolume> lv =
             vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
         if (lv.isPresent()) {
+          long start = System.nanoTime();
           var outcome = tables.activate(vg, lv.get());
           if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
+            c.metrics()
+                .reload(
+                    outcome.name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
             LOG.info(
                 "{}/{}: table {} for seqno {}",
                 vg.name(),

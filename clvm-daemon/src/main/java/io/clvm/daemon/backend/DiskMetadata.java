@@ -4,12 +4,15 @@ import io.clvm.cluster.commit.ClusterStateException;
 import io.clvm.cluster.commit.CommittedVg;
 import io.clvm.cluster.commit.MdaState;
 import io.clvm.cluster.commit.MetadataDisks;
+import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.MetadataCapacity;
 import io.clvm.format.disk.FileDevice;
+import io.clvm.format.disk.MetadataBuffer;
 import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.PhysicalVolume;
 import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.store.AreaScan;
 import io.clvm.format.store.MetadataCopy;
 import io.clvm.format.store.MetadataStore;
 import io.clvm.format.store.PreparedCommit;
@@ -39,11 +42,17 @@ final class DiskMetadata implements MetadataDisks {
 
   private final Supplier<List<String>> devices;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private volatile ClusterMetrics metrics = ClusterMetrics.disabled();
 
   private record Pending(long seqno, PreparedCommit prepared, List<FileDevice> open) {}
 
   DiskMetadata(Supplier<List<String>> devices) {
     this.devices = devices;
+  }
+
+  /** Where the metadata areas' usage is reported (clvm_metadata_area_*_bytes). */
+  void metrics(ClusterMetrics m) {
+    this.metrics = m;
   }
 
   private List<FileDevice> open(boolean writable) throws IOException {
@@ -125,9 +134,19 @@ final class DiskMetadata implements MetadataDisks {
       throw new ClusterStateException(
           "VG " + vg.name() + ": only " + mine.size() + " of its " + pvIds.size() + " PVs found");
     }
+    long textBytes = text.getBytes(StandardCharsets.UTF_8).length;
+    ClusterMetrics m = metrics;
+    for (PvScan s : mineScans) {
+      for (AreaScan a : s.areas()) {
+        if (a.inUse()) {
+          long capacity = MetadataBuffer.maxTextSize(a.header().get().size());
+          m.metadataArea(vg.name(), s.device().name(), a.index(), capacity, textBytes + 1);
+        }
+      }
+    }
     try {
       // Refused before the first byte is written; the 80 % warning goes to the daemon's log.
-      MetadataCapacity.check(vg.name(), mineScans, text.getBytes(StandardCharsets.UTF_8).length)
+      MetadataCapacity.check(vg.name(), mineScans, textBytes)
           .ifPresent(w -> LOG.warn("metadata capacity vg={}: {}", vg.name(), w));
     } catch (EngineException e) {
       close(mine);

@@ -2,6 +2,7 @@ package io.clvm.daemon.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,15 +41,39 @@ public final class DaemonConfig {
           "socket.maxRequestBytes",
           "socket.readTimeoutMs",
           "socket.maxClients",
+          "socket.writeTimeoutMs",
           "fencing.graceMs",
           "propagation.timeoutMs",
           "commit.retries",
           "lock.timeoutMs",
           "testing.failAt",
-          "testing.failMode");
+          "testing.failMode",
+          // obs: docs/observability.md
+          "metrics.listen",
+          "log.level",
+          "health.expectedNodes",
+          "health.lagMs");
+
+  /** Prefix of the per-logger levels, {@code log.level.io.clvm.cluster = DEBUG}. */
+  public static final String LOG_LEVEL_PREFIX = "log.level.";
 
   private static final Set<String> OWN_SECTIONS =
-      Set.of("cluster", "node", "zookeeper", "socket", "fencing", "propagation", "commit", "lock");
+      Set.of(
+          "cluster",
+          "node",
+          "zookeeper",
+          "socket",
+          "fencing",
+          "propagation",
+          "commit",
+          "lock",
+          "metrics",
+          "log",
+          "health");
+
+  /** The log levels {@code log.level} and {@code log.level.LOGGER} accept (logback's). */
+  public static final Set<String> LOG_LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private final Map<String, String> values;
 
@@ -83,7 +108,7 @@ public final class DaemonConfig {
   public List<String> unknownKeys() {
     return values.keySet().stream()
         .filter(k -> OWN_SECTIONS.contains(k.substring(0, Math.max(0, k.indexOf('.')))))
-        .filter(k -> !KNOWN_KEYS.contains(k))
+        .filter(k -> !KNOWN_KEYS.contains(k) && !k.startsWith(LOG_LEVEL_PREFIX))
         .collect(Collectors.toList());
   }
 
@@ -156,6 +181,11 @@ public final class DaemonConfig {
     return intValue("socket.maxClients", 16);
   }
 
+  /** How long a client has to read its answer before the daemon drops it. */
+  public Duration socketWriteTimeout() {
+    return Duration.ofMillis(intValue("socket.writeTimeoutMs", 10_000));
+  }
+
   /**
    * How long a suspended connection is tolerated before exclusive LVs are fenced. The ZooKeeper
    * client reports a silent partition only after 2/3 of the session timeout without a reply, and
@@ -178,6 +208,87 @@ public final class DaemonConfig {
     return Duration.ofMillis(intValue("lock.timeoutMs", 60_000));
   }
 
+  /**
+   * Where the Prometheus endpoint listens: empty (the default) means no endpoint. {@code
+   * metrics.listen} is {@code HOST:PORT}, {@code [IPv6]:PORT}, or a bare {@code PORT} (then on
+   * 127.0.0.1 only); port 0 picks a free one (tests).
+   */
+  public Optional<InetSocketAddress> metricsListen() {
+    try {
+      return metricsListenChecked();
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e); // validated at construction
+    }
+  }
+
+  private Optional<InetSocketAddress> metricsListenChecked() throws ConfigException {
+    String raw = values.get("metrics.listen");
+    if (raw == null || raw.isBlank()) {
+      return Optional.empty();
+    }
+    String spec = raw.strip();
+    String host = "127.0.0.1";
+    String port = spec;
+    int colon = spec.lastIndexOf(':');
+    if (colon >= 0) {
+      host = spec.substring(0, colon);
+      port = spec.substring(colon + 1);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      if (host.isEmpty()) {
+        host = "127.0.0.1";
+      }
+    }
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          "metrics.listen must be PORT or HOST:PORT (e.g. 127.0.0.1:9464): '" + raw + "'", e);
+    }
+    if (p < 0 || p > 65535) {
+      throw new ConfigException("metrics.listen: port out of range: '" + raw + "'");
+    }
+    return Optional.of(new InetSocketAddress(host, p));
+  }
+
+  /** {@code log.level} (the root logger) and {@code log.level.LOGGER}: logger name to level. */
+  public Map<String, String> logLevels() {
+    Map<String, String> out = new TreeMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (k.equals("log.level")) {
+            out.put("", v.strip().toUpperCase(java.util.Locale.ROOT));
+          } else if (k.startsWith(LOG_LEVEL_PREFIX) && k.length() > LOG_LEVEL_PREFIX.length()) {
+            out.put(
+                k.substring(LOG_LEVEL_PREFIX.length()),
+                v.strip().toUpperCase(java.util.Locale.ROOT));
+          }
+        });
+    return out;
+  }
+
+  /**
+   * The nodes {@code clvm cluster health} expects to be registered (comma-separated); empty: every
+   * node that has ever applied a VG's metadata.
+   */
+  public Set<String> healthExpectedNodes() {
+    String raw = values.get("health.expectedNodes");
+    if (raw == null || raw.isBlank()) {
+      return Set.of();
+    }
+    return Set.copyOf(java.util.Arrays.asList(raw.strip().split("[,\\s]+")));
+  }
+
+  /**
+   * How long a registered node may stay behind a VG's committed seqno before {@code clvm cluster
+   * health} calls the cluster degraded. Default: {@code propagation.timeoutMs}.
+   */
+  public Duration healthLag() {
+    return Duration.ofMillis(intValue("health.lagMs", (int) propagationTimeout().toMillis()));
+  }
+
   /** Test-only: the commit step at which to fail, or empty. */
   public Optional<String> testingFailAt() {
     return Optional.ofNullable(values.get("testing.failAt")).filter(s -> !s.isBlank());
@@ -192,6 +303,17 @@ public final class DaemonConfig {
     for (String key : KNOWN_KEYS) {
       if (key.endsWith("Ms") || key.endsWith("Bytes") || key.endsWith("port")) {
         intValueChecked(key, 0);
+      }
+    }
+    // The control socket's limits: zero would make clvmd refuse every client (or not start).
+    for (String key :
+        List.of(
+            "socket.maxRequestBytes",
+            "socket.readTimeoutMs",
+            "socket.writeTimeoutMs",
+            "socket.maxClients")) {
+      if (values.containsKey(key) && intValueChecked(key, 1) < 1) {
+        throw new ConfigException(key + " must be at least 1: " + values.get(key));
       }
     }
     if (!clusterRoot().startsWith("/") || clusterRoot().endsWith("/")) {
@@ -216,6 +338,15 @@ public final class DaemonConfig {
         && java.util.Arrays.stream(io.clvm.cluster.commit.CommitStep.values())
             .noneMatch(st -> st.name().equals(testingFailAt().get()))) {
       throw new ConfigException("testing.failAt: no commit step named " + testingFailAt().get());
+    }
+    metricsListenChecked();
+    for (Map.Entry<String, String> e : logLevels().entrySet()) {
+      if (!LOG_LEVELS.contains(e.getValue())) {
+        throw new ConfigException(
+            (e.getKey().isEmpty() ? "log.level" : LOG_LEVEL_PREFIX + e.getKey())
+                + " must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF: "
+                + e.getValue());
+      }
     }
     if (!Set.of("throw", "halt").contains(testingFailMode())) {
       throw new ConfigException("testing.failMode must be throw or halt: " + testingFailMode());

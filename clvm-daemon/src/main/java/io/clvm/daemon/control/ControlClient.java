@@ -35,7 +35,37 @@ public final class ControlClient {
         // is still there to read.
       }
       InputStream in = Channels.newInputStream(ch);
-      return Json.read(in.readAllBytes(), ControlResponse.class);
+      byte[] answer;
+      try {
+        answer = in.readAllBytes();
+      } catch (IOException e) {
+        throw new NoAnswerException(socket, e.getMessage());
+      }
+      if (answer.length == 0) {
+        throw new NoAnswerException(socket, "the connection was closed");
+      }
+      try {
+        return Json.read(answer, ControlResponse.class);
+      } catch (IOException e) {
+        throw new NoAnswerException(socket, "the answer is not a response: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The request was sent but no answer came back (the daemon died, or dropped the connection):
+   * unlike a failed connect, the command may or may not have run.
+   */
+  public static final class NoAnswerException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NoAnswerException(Path socket, String why) {
+      super(
+          "clvmd at "
+              + socket
+              + " did not answer ("
+              + why
+              + "): the command may or may not have run; check before repeating it");
     }
   }
 }

@@ -9,6 +9,12 @@ public final class ControlProtocol {
   public static final String TYPE_STATUS = "status";
   public static final String TYPE_PING = "ping";
 
+  /** {@code clvm cluster health}: the daemon's health report as data (docs/observability.md). */
+  public static final String TYPE_HEALTH = "health";
+
+  /** {@code clvm cluster reload-config}: re-reads clvm.conf and applies the log levels. */
+  public static final String TYPE_RELOAD_CONFIG = "reload-config";
+
   /** lvm2's ECMD_FAILED: what the CLI exits with when the daemon could not run the command. */
   public static final int EXIT_FAILED = 5;
 

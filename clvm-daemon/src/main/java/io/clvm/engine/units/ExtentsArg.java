@@ -22,7 +22,8 @@ public record ExtentsArg(Sign sign, long value, Percent percent) {
   /**
    * Parses {@code text}.
    *
-   * @throws IllegalArgumentException lvm2's message for a malformed argument
+   * @throws IllegalArgumentException lvm2's message for a malformed argument (empty when lvm2 gives
+   *     none but "Invalid argument for --extents")
    */
   public static ExtentsArg parse(String text) {
     if (text == null || text.isEmpty()) {
@@ -64,6 +65,9 @@ public record ExtentsArg(Sign sign, long value, Percent percent) {
         percent = Percent.ORIGIN;
         break;
       default:
+        if (tail.startsWith("%")) {
+          throw new IllegalArgumentException("Specified " + tail + " is unknown.");
+        }
         throw invalid();
     }
     if (percent != Percent.NONE && value > 100 && percent != Percent.ORIGIN) {
@@ -102,7 +106,8 @@ public record ExtentsArg(Sign sign, long value, Percent percent) {
     return total * value / 100;
   }
 
+  /** lvm2 says only "Invalid argument for --extents: X" here, with no reason of its own. */
   private static IllegalArgumentException invalid() {
-    return new IllegalArgumentException("Can't parse extents argument.");
+    return new IllegalArgumentException("");
   }
 }

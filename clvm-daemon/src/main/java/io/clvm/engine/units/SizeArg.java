@@ -13,11 +13,12 @@ public record SizeArg(Sign sign, long bytes) {
   /**
    * Parses {@code text}.
    *
-   * @throws IllegalArgumentException "Can't parse size argument." as lvm2 says it
+   * @throws IllegalArgumentException lvm2's message: "Size requires number argument.", "Can't parse
+   *     size argument.", "Multiple sign symbols detected.", "Size is too big (>=16EiB)."
    */
   public static SizeArg parse(String text) {
     if (text == null || text.isEmpty()) {
-      throw invalid();
+      throw new IllegalArgumentException("Size requires number argument.");
     }
     Sign sign = Sign.NONE;
     String rest = text;
@@ -28,12 +29,18 @@ public record SizeArg(Sign sign, long bytes) {
       sign = Sign.MINUS;
       rest = rest.substring(1);
     }
+    if (sign != Sign.NONE && !rest.isEmpty() && "+-".indexOf(rest.charAt(0)) >= 0) {
+      throw new IllegalArgumentException("Multiple sign symbols detected.");
+    }
+    if (rest.isEmpty() || !Character.isDigit(rest.charAt(0)) && rest.charAt(0) != '.') {
+      throw new IllegalArgumentException("Size requires number argument.");
+    }
     int end = 0;
     while (end < rest.length()
         && (Character.isDigit(rest.charAt(end)) || rest.charAt(end) == '.')) {
       end++;
     }
-    if (end == 0 || end < rest.length() - 1) {
+    if (end == 0 || end < rest.length() - 1 && !binarySuffix(rest.substring(end))) {
       throw invalid();
     }
     double value;
@@ -58,6 +65,18 @@ public record SizeArg(Sign sign, long bytes) {
     // lvm2 keeps sizes in 512-byte sectors, dropping any fraction of a sector.
     long sectors = (long) (bytes / 512);
     return new SizeArg(sign, sectors * 512);
+  }
+
+  /**
+   * {@code MiB}, {@code MB}, {@code gib}...: a unit letter spelled out, which lvm2 reads as the
+   * letter alone (it ignores what follows the letter; clvm takes only these spellings).
+   */
+  private static boolean binarySuffix(String unit) {
+    if (unit.length() < 2 || "kmgtpeKMGTPE".indexOf(unit.charAt(0)) < 0) {
+      return false;
+    }
+    String tail = unit.substring(1).toLowerCase(java.util.Locale.ROOT);
+    return tail.equals("b") || tail.equals("ib");
   }
 
   private static IllegalArgumentException invalid() {

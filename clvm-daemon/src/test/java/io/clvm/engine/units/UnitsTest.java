@@ -55,11 +55,22 @@ class UnitsTest {
     assertEquals(new SizeArg(Sign.NONE, 1536 * MIB), SizeArg.parse("1.5g"));
     assertEquals(new SizeArg(Sign.NONE, 1024), SizeArg.parse("2s"));
     assertEquals(new SizeArg(Sign.NONE, 1536), SizeArg.parse("1.5K"));
-    for (String bad : new String[] {"10X", "", "+", "G", "1..2m", "10mb"}) {
+    // lvm2 reads the unit letter and ignores what follows; clvm takes "iB" and "B" there.
+    assertEquals(new SizeArg(Sign.NONE, 10 * MIB), SizeArg.parse("10mb"));
+    assertEquals(new SizeArg(Sign.PLUS, 2L << 30), SizeArg.parse("+2GiB"));
+    for (String bad : new String[] {"10X", "1..2m", "10mbx", "10sb", "10bb"}) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> SizeArg.parse(bad), bad);
       assertEquals("Can't parse size argument.", e.getMessage());
     }
+    for (String bad : new String[] {"", "+", "G", " 4M", "abc"}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> SizeArg.parse(bad), bad);
+      assertEquals("Size requires number argument.", e.getMessage());
+    }
+    assertEquals(
+        "Multiple sign symbols detected.",
+        assertThrows(IllegalArgumentException.class, () -> SizeArg.parse("+-4M")).getMessage());
   }
 
   @Test
