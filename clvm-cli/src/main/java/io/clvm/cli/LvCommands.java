@@ -389,6 +389,9 @@ final class LvCommands {
 
   @Command(name = "lvdisplay", description = "Display information about a logical volume.")
   static final class LvDisplay extends LvmCommand {
+    @Option(names = "--foreign", description = "Include VGs with another host's system ID.")
+    boolean foreign;
+
     @Option(
         names = {"-m", "--maps"},
         description = "Display the mapping of logical extents to PVs.")
@@ -406,6 +409,7 @@ final class LvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      engine.withForeign(foreign);
       return new Display(engine, Units.parseOrDefault(units)).lvdisplay(lvs, maps);
     }
   }

@@ -49,6 +49,9 @@ abstract class LvmCommand implements Callable<Integer> {
     }
     Engine engine =
         new Engine(config, session, devices).withCommandLine(commandLine()).withTest(common.test);
+    if (session.deviceMapper() != null) {
+      engine.withDeviceMapper(session.deviceMapper());
+    }
     if (session.coordinator() != null) {
       engine.withCoordinator(session.coordinator()); // integ: cluster mode inside clvmd
     }

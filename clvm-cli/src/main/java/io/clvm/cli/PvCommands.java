@@ -113,44 +113,56 @@ final class PvCommands {
           session.error("--uuid is required with --restorefile.");
           return EngineException.INVALID;
         }
-        Long peStart = peStartInBackup(restoreFile, uuid);
-        if (peStart == null) {
+        io.clvm.format.model.PhysicalVolume backup = pvInBackup(restoreFile, uuid);
+        if (backup == null) {
           session.error("Can't find uuid " + uuid + " in backup file " + restoreFile);
           return EngineException.FAILED;
         }
-        // The PV's data starts where the backup says: pe_start is the data alignment.
+        // The PV's data starts where the backup says (pe_start is the data alignment), after the
+        // bootloader area the backup records, as lvm2's pvcreate --restorefile keeps them.
         f =
             new PvOps.Format(
                 f.metadataSize(),
                 f.metadataCopies(),
-                new SizeArg(io.clvm.engine.units.Sign.NONE, peStart * 512),
+                new SizeArg(io.clvm.engine.units.Sign.NONE, backup.peStart() * 512),
                 f.metadataIgnore(),
-                f.bootloaderAreaSize(),
+                backup.baSize() > 0
+                    ? new SizeArg(io.clvm.engine.units.Sign.NONE, backup.baSize() * 512)
+                    : f.bootloaderAreaSize(),
                 f.uuid());
       }
       return new PvOps(engine).create(pvs, f, common.forceCount());
     }
 
-    /** The pe_start (sectors) of the PV with {@code uuid} in a VG backup file; null if absent. */
-    static Long peStartInBackup(String file, String uuid) throws EngineException {
+    /**
+     * The PV with {@code uuid} in a VG backup file (lvm2's metadata text, read with the project's
+     * parser and model), or null when the backup has no such PV.
+     */
+    static io.clvm.format.model.PhysicalVolume pvInBackup(String file, String uuid)
+        throws EngineException {
       String text;
       try {
         text = java.nio.file.Files.readString(java.nio.file.Path.of(file));
       } catch (java.io.IOException e) {
         throw new EngineException("Couldn't read " + file + ": " + e.getMessage());
       }
-      String want = uuid.replace("-", "");
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("id = \"([^\"]*)\"").matcher(text);
-      while (m.find()) {
-        if (m.group(1).replace("-", "").equals(want)) {
-          int end = text.indexOf('}', m.end());
-          java.util.regex.Matcher pe =
-              java.util.regex.Pattern.compile("pe_start = (\\d+)")
-                  .matcher(text.substring(m.end(), end < 0 ? text.length() : end));
-          if (pe.find()) {
-            return Long.parseLong(pe.group(1));
-          }
+      io.clvm.format.model.LvmUuid want;
+      try {
+        want = io.clvm.format.model.LvmUuid.parse(uuid);
+      } catch (IllegalArgumentException e) {
+        throw new EngineException(
+            "Invalid UUID " + uuid + ": " + e.getMessage(), EngineException.INVALID);
+      }
+      io.clvm.format.model.VolumeGroup vg;
+      try {
+        vg = io.clvm.format.model.MetadataText.parse(text).vg();
+      } catch (io.clvm.format.MetadataException | RuntimeException e) {
+        throw new EngineException(
+            "Couldn't read volume group metadata from file " + file + ": " + e.getMessage());
+      }
+      for (io.clvm.format.model.PhysicalVolume pv : vg.pvs()) {
+        if (pv.id().equals(want)) {
+          return pv;
         }
       }
       return null;
@@ -252,6 +264,9 @@ final class PvCommands {
 
   @Command(name = "pvdisplay", description = "Display various attributes of physical volume(s).")
   static final class PvDisplay extends LvmCommand {
+    @Option(names = "--foreign", description = "Include VGs with another host's system ID.")
+    boolean foreign;
+
     @Option(
         names = {"-m", "--maps"},
         description = "Display the mapping of extents to LVs.")
@@ -279,6 +294,7 @@ final class PvCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      engine.withForeign(foreign);
       return new Display(engine, Units.parseOrDefault(units)).pvdisplay(pvs, maps, shortFormat);
     }
   }

@@ -47,7 +47,7 @@ final class ReportCommands {
         session.error(e.getMessage());
         return e.exitStatus();
       }
-      Engine.Rows rows = engine.reportRows(r.kind(), names, report.all);
+      Engine.Rows rows = engine.withForeign(report.foreign).reportRows(r.kind(), names, report.all);
       session.report(r.render(rows.rows()));
       return rows.failed() ? EngineException.FAILED : 0;
     }

@@ -24,6 +24,7 @@ public final class Session implements Console {
   // cluster coordinator (cluster locks, commits, activation).
   private io.clvm.engine.config.EngineConfig daemonConfig;
   private io.clvm.engine.Coordinator coordinator;
+  private io.clvm.engine.Activator.Opener deviceMapper;
 
   public Session(
       PrintWriter out,
@@ -44,6 +45,17 @@ public final class Session implements Console {
     this.daemonConfig = config;
     this.coordinator = coordinator;
     return this;
+  }
+
+  /** Local mode with another device-mapper than the kernel's (tests: the in-memory one). */
+  public Session withDeviceMapper(io.clvm.engine.Activator.Opener opener) {
+    this.deviceMapper = opener;
+    return this;
+  }
+
+  /** The device-mapper set by {@link #withDeviceMapper}, else null (the kernel's). */
+  io.clvm.engine.Activator.Opener deviceMapper() {
+    return deviceMapper;
   }
 
   /** The daemon's configuration when running inside clvmd, else null. */

@@ -306,6 +306,9 @@ final class VgCommands {
 
   @Command(name = "vgdisplay", description = "Display volume group information.")
   static final class VgDisplay extends LvmCommand {
+    @Option(names = "--foreign", description = "Include VGs with another host's system ID.")
+    boolean foreign;
+
     @Option(
         names = {"-s", "--short"},
         description = "Short listing.")
@@ -323,6 +326,7 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      engine.withForeign(foreign);
       return new Display(engine, Units.parseOrDefault(units)).vgdisplay(vgs, shortFormat);
     }
   }

@@ -46,7 +46,7 @@ abstract class LiveLvm2Test {
     devices = "--devices=" + String.join(",", paths.stream().map(Path::toString).toList());
     Files.writeString(
         tmp.resolve("clvm.conf"),
-        "global {\n  lock_dir = \""
+        "global {\n  activation = 0\n  lock_dir = \""
             + tmp.resolve("lock")
             + "\"\n}\nbackup {\n  backup_dir = \""
             + tmp.resolve("backup")

@@ -72,6 +72,19 @@ class Lvm2ExtrasTest extends LiveLvm2Test {
     lvm2.run("lvcreate", "-an", "-Zn", "-n", "m", "-L", "4M", "vgd-clvmtest").requireOk();
     same("pvck", "--dump", "headers", dev(0));
     assertTrue(same("pvck", "--dump", "metadata", dev(0)).contains("seqno 3"));
+    // Every version still in the circular buffer, written by clvm and by lvm2 in turn.
+    for (int i = 0; i < 4; i++) {
+      assertEquals(
+          0, clvm("lvcreate", "-an", "-Zn", "-n", "c" + i, "-L", "4M", "vgd-clvmtest").status());
+      lvm2.run("lvcreate", "-an", "-Zn", "-n", "d" + i, "-L", "4M", "vgd-clvmtest").requireOk();
+    }
+    for (int i = 0; i < 2; i++) {
+      String all = same("pvck", "--dump", "metadata_all", dev(i));
+      assertTrue(all.contains(" seqno 1 ") && all.contains(" seqno 11 "), all);
+      assertEquals(11, all.lines().count(), all);
+      String search = same("pvck", "--dump", "metadata_search", dev(i));
+      assertTrue(search.startsWith("  Searching for metadata at offset 4096 size "), search);
+    }
   }
 
   @Test
@@ -125,5 +138,43 @@ class Lvm2ExtrasTest extends LiveLvm2Test {
             backup.toString(),
             dev(1));
     assertEquals(5, missing.status(), missing.err());
+  }
+
+  @Test
+  void pvchangeUuidAsLvm2() throws Exception {
+    assertEquals(0, clvm("pvcreate", dev(0), dev(1)).status());
+    assertEquals(0, clvm("vgcreate", "vgu-clvmtest", dev(0), dev(1)).status());
+    assertEquals(
+        0,
+        clvm("lvcreate", "-an", "-Zn", "-i", "2", "-n", "s", "-L", "8M", "vgu-clvmtest").status());
+    assertEquals(0, clvm("lvcreate", "-an", "-Zn", "-n", "l", "-L", "4M", "vgu-clvmtest").status());
+    String devices = same("lvs", "-o", "lv_name,devices,seg_pe_ranges");
+    String before = clvm("pvs", "--noheadings", "-o", "pv_uuid", dev(0)).out().strip();
+    Result r = clvm("pvchange", "-u", dev(0));
+    assertEquals(0, r.status(), r.err());
+    assertEquals(
+        "  Physical volume \""
+            + dev(0)
+            + "\" changed\n"
+            + "  1 physical volume changed / 0 physical volumes not changed\n",
+        r.out());
+    String after = clvm("pvs", "--noheadings", "-o", "pv_uuid", dev(0)).out().strip();
+    assertTrue(!after.equals(before) && after.length() == 38, before + " -> " + after);
+    // lvm2 finds the PV under its new UUID, in the label and in the metadata (seqno + 1).
+    Lvm2Oracle.Result vgck = lvm2.run("vgck", "vgu-clvmtest");
+    assertTrue(vgck.ok() && vgck.errors().isEmpty(), vgck.toString());
+    assertEquals(after, lvm2.run("pvs", "--noheadings", "-o", "pv_uuid", dev(0)).stdout().strip());
+    assertEquals(devices, same("lvs", "-o", "lv_name,devices,seg_pe_ranges"));
+    same("vgs", "-o", "vg_name,vg_seqno,pv_count,lv_count");
+    // And lvm2's pvchange -u read back by clvm.
+    lvm2.run("pvchange", "-u", dev(1)).requireOk();
+    same("pvs", "-o", "pv_name,pv_uuid,vg_name,pv_used");
+    // Orphans: the label only.
+    assertEquals(0, clvm("vgremove", "-f", "vgu-clvmtest").status());
+    Lvm2Oracle.Result byLvm2 = lvm2.run("pvchange", "-u", dev(1));
+    Result byClvm = clvm("pvchange", "-u", dev(0));
+    assertEquals(byLvm2.exitCode(), byClvm.status(), byLvm2 + " / " + byClvm);
+    assertEquals(byLvm2.stdout().replace(dev(1), dev(0)), byClvm.out());
+    same("pvs", "-o", "pv_name,pv_uuid,vg_name");
   }
 }

@@ -123,6 +123,48 @@ public final class Activator {
     }
   }
 
+  /**
+   * This host's device-mapper state for a report: {@link KernelState#disabled()} when {@code
+   * activation} is off, {@link KernelState#noDeviceMapper()} when the kernel has none.
+   */
+  KernelState kernelState(boolean activation) {
+    if (!activation) {
+      return KernelState.disabled();
+    }
+    if (coordinator != null) {
+      return KernelState.of(coordinator);
+    }
+    if (dm != null) {
+      return KernelState.of(dm);
+    }
+    if (opener == KERNEL && !kernelHasDeviceMapper()) {
+      return KernelState.noDeviceMapper(); // without loading the ioctl bridge (JNA) at all
+    }
+    return KernelState.lazy(
+        () -> {
+          dm = opener.open();
+          return dm;
+        });
+  }
+
+  /**
+   * False when {@code /proc/misc} shows that this kernel has no device-mapper (no {@code
+   * device-mapper} line: the module is not loaded and not built in); true otherwise, also when it
+   * cannot be read (then opening {@code /dev/mapper/control} decides).
+   */
+  static boolean kernelHasDeviceMapper() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/misc"))) {
+        if (line.strip().endsWith(" device-mapper")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
   /** True when {@code lv} has a device here; false when unknown (no device-mapper). */
   boolean isActive(VolumeGroup vg, LogicalVolume lv) {
     if (coordinator != null) {

@@ -39,4 +39,26 @@ public interface Coordinator {
 
   /** True when {@code lv} is active on this node. */
   boolean isActive(VolumeGroup vg, LogicalVolume lv);
+
+  /**
+   * The state of {@code lv}'s device on this node, for the reports' kernel fields; empty when it is
+   * not active here. By default a live, unopened device without a known device number.
+   */
+  default java.util.Optional<io.clvm.dm.DeviceInfo> kernelInfo(VolumeGroup vg, LogicalVolume lv) {
+    if (!isActive(vg, lv)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new io.clvm.dm.DeviceInfo(
+            io.clvm.dm.lvm.LvmTables.dmName(vg.name(), lv.name()),
+            java.util.Optional.empty(),
+            null,
+            0,
+            false,
+            true,
+            false,
+            false,
+            0,
+            lv.segments().size()));
+  }
 }

@@ -28,6 +28,7 @@ public final class Display {
   private final Engine engine;
   private final Console console;
   private final Units units;
+  private KernelState kernel;
 
   public Display(Engine engine, Units units) {
     this.engine = engine;
@@ -48,7 +49,7 @@ public final class Display {
     int status = 0;
     try (Scan scan = engine.scan(false, names)) {
       List<String> found = new ArrayList<>();
-      for (String vgName : scan.vgNames()) {
+      for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         for (PhysicalVolume pv : st.vg().pvs()) {
           String dev = st.deviceName(pv);
@@ -147,7 +148,7 @@ public final class Display {
   public int vgdisplay(List<String> names, boolean shortForm) throws EngineException {
     int status = 0;
     try (Scan scan = engine.scan(false)) {
-      List<String> vgs = names.isEmpty() ? scan.vgNames() : names;
+      List<String> vgs = names.isEmpty() ? scan.visibleVgNames(console) : names;
       for (String vgName : vgs) {
         VgState st;
         try {
@@ -162,16 +163,11 @@ public final class Display {
         long free = st.extents().freeExtents();
         long alloc = vg.extentCount() - free;
         if (shortForm) {
+          // lvm2's vgdisplay_short: "\"%s\" %-9s [%-9s used / %s free]"
           console.print(
-              "\""
-                  + vg.name()
-                  + "\" "
-                  + size(VgReport.vgSize(vg))
-                  + " ["
-                  + size(alloc * extent)
-                  + " used / "
-                  + size(free * extent)
-                  + " free]");
+              String.format(
+                  "\"%s\" %-9s [%-9s used / %s free]",
+                  vg.name(), size(VgReport.vgSize(vg)), size(alloc * extent), size(free * extent)));
           continue;
         }
         long mdas = 0;
@@ -214,7 +210,7 @@ public final class Display {
   public int lvdisplay(List<String> names, boolean maps) throws EngineException {
     int status = 0;
     try (Scan scan = engine.scan(false)) {
-      List<String> args = names.isEmpty() ? scan.vgNames() : names;
+      List<String> args = names.isEmpty() ? scan.visibleVgNames(console) : names;
       for (String arg : args) {
         String vgName = Args.vgOf(arg);
         String lvName = Args.lvOf(arg);
@@ -261,9 +257,20 @@ public final class Display {
             + LvReport.lvHost(lv)
             + ", "
             + LvReport.lvTime(lv, ZoneId.systemDefault()));
-    boolean active = engine.activator().isActive(vg, lv);
-    if (active) {
-      console.print(String.format(wide, "LV Status") + "available");
+    // lvm2's lv_display_full: the status only with activation on, the open count, the kernel's
+    // read-ahead and the device number only for a device in the kernel.
+    if (kernel == null) {
+      kernel = engine.kernelState();
+    }
+    java.util.Optional<KernelState.LvDevice> dev = kernel.device(vg, lv);
+    if (dev.isPresent() && dev.get().info().suspended()) {
+      console.print(String.format(wide, "LV Status") + "suspended");
+    } else if (kernel.source() != KernelState.Source.DISABLED) {
+      console.print(
+          String.format(wide, "LV Status") + (dev.isPresent() ? "" : "NOT ") + "available");
+    }
+    if (dev.isPresent()) {
+      console.print(String.format(wide, "# open") + dev.get().info().openCount());
     }
     console.print(String.format(wide, "LV Size") + size(lv.extentCount() * extent));
     console.print(String.format(wide, "Current LE") + lv.extentCount());
@@ -273,8 +280,15 @@ public final class Display {
     console.print(
         String.format(wide, "Read ahead sectors")
             + (ra.equals("auto") ? "auto" : Long.toString(Long.parseLong(ra) / 512)));
-    if (active) {
-      console.print(String.format(wide, "Block device") + "253:?");
+    if (dev.isPresent()) {
+      long kra = dev.get().readAheadSectors();
+      if (ra.equals("auto") || Long.parseLong(ra) / 512 != kra) {
+        console.print(String.format(wide, "- currently set to") + kra);
+      }
+      io.clvm.dm.DeviceNumber n = dev.get().info().device();
+      console.print(
+          String.format(wide, "Block device")
+              + (n == null ? "-1:-1" : n.major() + ":" + n.minor()));
     }
     console.print(" ");
     if (maps) {
@@ -331,7 +345,7 @@ public final class Display {
       int orphanCount = 0;
       int nameLen = 0;
       int vgLen = "#orphans_lvm2".length();
-      for (String vgName : scan.vgNames()) {
+      for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         vgLen = Math.max(vgLen, vgName.length());
         for (PhysicalVolume pv : st.vg().pvs()) {
@@ -416,7 +430,7 @@ public final class Display {
   /** vgscan. */
   public int vgscan() throws EngineException {
     try (Scan scan = engine.scan(false)) {
-      for (String vg : scan.vgNames()) {
+      for (String vg : scan.visibleVgNames(console)) {
         console.print("Found volume group \"" + vg + "\" using metadata type lvm2");
       }
       return 0;
@@ -426,7 +440,7 @@ public final class Display {
   /** lvscan. */
   public int lvscan() throws EngineException {
     try (Scan scan = engine.scan(false)) {
-      for (String vgName : scan.vgNames()) {
+      for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         VolumeGroup vg = st.vg();
         for (LogicalVolume lv : vg.lvs()) {
@@ -484,8 +498,8 @@ public final class Display {
    * metadata area framed as lvm2 prints it.
    */
   public int pvckDump(String what, List<String> devices) throws EngineException {
-    if (!what.equals("headers") && !what.equals("metadata")) {
-      throw new EngineException("pvck --dump " + what + ": not implemented yet in clvm.");
+    if (!List.of("headers", "metadata", "metadata_all", "metadata_search").contains(what)) {
+      throw new EngineException("Unknown dump value " + what + ".", EngineException.INVALID);
     }
     int status = 0;
     try (Scan scan = engine.scan(false, devices)) {
@@ -508,6 +522,30 @@ public final class Display {
             }
           } catch (java.io.IOException e) {
             console.error(e.getMessage());
+            status = EngineException.FAILED;
+          }
+          continue;
+        }
+        if (what.startsWith("metadata_")) {
+          List<DiskLocn> mdas = s.label().get().pvHeader().metadataAreas();
+          if (mdas.isEmpty()) {
+            console.error("No metadata area on " + dev);
+            status = EngineException.FAILED;
+            continue;
+          }
+          DiskLocn mda = mdas.get(0);
+          if (what.equals("metadata_search")) {
+            console.print(
+                "Searching for metadata at offset " + mda.offset() + " size " + mda.size());
+          }
+          try {
+            dumpAllTexts(s.device().read(mda.offset(), Math.toIntExact(mda.size()), "mda"), mda);
+          } catch (java.io.IOException | ArithmeticException e) {
+            console.error(
+                "CHECK: failed to read metadata area at offset "
+                    + mda.offset()
+                    + " size "
+                    + mda.size());
             status = EngineException.FAILED;
           }
           continue;
@@ -538,5 +576,140 @@ public final class Display {
       }
     }
     return status;
+  }
+
+  /**
+   * pvck --dump metadata_all / metadata_search: every metadata text still in a metadata area's
+   * circular buffer, old versions included, found as lvm2's pvck finds them: at each 512-byte
+   * boundary after the area header, a line {@code <vgname> {}, then {@code id = "..."}, then {@code
+   * seqno = N}; the text runs to its NUL (wrapping to the buffer's start if need be), and the next
+   * search starts at the next boundary after it. One line per text, as lvm2 prints it.
+   */
+  private void dumpAllTexts(byte[] buf, DiskLocn mda) {
+    int size = buf.length;
+    long chunks = (size - 512L) / 512;
+    int first = 0;
+    String firstId = null;
+    boolean multiple = false;
+    long count = 0;
+    while (count < chunks) {
+      int at = (int) (512 + count * 512);
+      int p = at;
+      String l1 = line(buf, p);
+      p += l1.length();
+      String name = vgNameStart(l1);
+      String l2 = name == null ? "" : line(buf, p);
+      p += l2.length();
+      String l3 = l2.startsWith("id = ") ? line(buf, p) : "";
+      java.util.regex.Matcher seq = java.util.regex.Pattern.compile("seqno = (\\d+)").matcher(l3);
+      if (name == null
+          || !l2.startsWith("id = ")
+          || !l3.startsWith("seqno = ")
+          || !seq.lookingAt()) {
+        count++;
+        continue;
+      }
+      String id = l2.length() >= 44 ? l2.substring(6, 44) : l2.substring(Math.min(6, l2.length()));
+      byte[] text = copyOut(buf, at, first);
+      if (text == null) {
+        console.warn(
+            "Failed to extract full metadata text at " + (mda.offset() + at) + ", skipping.");
+        count++;
+        continue;
+      }
+      if (firstId == null) {
+        firstId = id;
+      } else if (!firstId.equals(id)) {
+        multiple = true;
+      }
+      console.print(
+          String.format(
+              "metadata at %d length %d crc %08x vg %s seqno %s id %s",
+              mda.offset() + at,
+              text.length,
+              io.clvm.format.disk.LvmCrc.of(text),
+              name,
+              Long.toString(Long.parseLong(seq.group(1)) & 0xffffffffL),
+              id));
+      if (first == 0) {
+        first = at;
+      }
+      try {
+        io.clvm.format.text.ConfigParser.parse(text, 0, text.length - 1, null, 0);
+      } catch (io.clvm.format.MetadataException | RuntimeException e) {
+        console.warn("parse error for metadata at " + (mda.offset() + at));
+      }
+      int n = text.length;
+      if (n < 3 || text[n - 2] != '\n' || text[n - 3] != '\n') {
+        console.warn("unexpected terminating bytes for metadata at " + (mda.offset() + at));
+      }
+      count += n < 512 ? 1 : (n + 511) / 512;
+    }
+    if (multiple) {
+      console.warn("metadata from multiple VGs was found.");
+    }
+  }
+
+  /** One line of at most 128 bytes from {@code at}, its newline included (lvm2's _copy_line). */
+  private static String line(byte[] buf, int at) {
+    StringBuilder b = new StringBuilder();
+    for (int i = at; i < buf.length && i < at + 128; i++) {
+      char c = (char) (buf[i] & 0xff);
+      b.append(c);
+      if (c == '\n' || c == 0) {
+        break;
+      }
+    }
+    return b.toString();
+  }
+
+  /** The VG name when {@code line} begins "name {", else null (lvm2's _check_vgname_start). */
+  private static String vgNameStart(String line) {
+    int i = 0;
+    while (i < line.length()) {
+      char c = line.charAt(i);
+      if (Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '_' || c == '-' || c == '+') {
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (i == 0 || i > 128 || !line.startsWith(" {", i)) {
+      return null;
+    }
+    return line.substring(0, i);
+  }
+
+  /**
+   * The text starting at {@code start} up to and including its NUL, wrapping once to the buffer's
+   * start (after the 512-byte header) but not past {@code first} (the first text found); null when
+   * no end is found or the text is shorter than 256 bytes, as lvm2 skips it.
+   */
+  private byte[] copyOut(byte[] buf, int start, int first) {
+    int stop = first == 0 ? start : first;
+    int i = start;
+    while (i < buf.length && buf[i] != 0) {
+      i++;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    if (i < buf.length) {
+      out.write(buf, start, i - start);
+    } else {
+      int j = 512;
+      while (j < stop && buf[j] != 0) {
+        j++;
+      }
+      if (j >= stop) {
+        return null;
+      }
+      out.write(buf, start, buf.length - start);
+      out.write(buf, 512, j - 512);
+    }
+    if (out.size() < 256) {
+      console.print("skip invalid metadata with len " + out.size() + " at " + start);
+      return null;
+    }
+    out.write(0);
+    return out.toByteArray();
   }
 }

@@ -16,6 +16,7 @@ public class Engine {
   private String commandLine = "clvm";
   private Activator activator = new Activator(Activator.KERNEL);
   private boolean test;
+  private boolean foreign;
   // integ: set by clvmd in cluster mode (locks, commits and activation through the cluster).
   private Coordinator coordinator;
 
@@ -60,6 +61,12 @@ public class Engine {
     return this;
   }
 
+  /** {@code --foreign}: reports and displays include VGs with another host's system ID. */
+  public Engine withForeign(boolean f) {
+    this.foreign = f;
+    return this;
+  }
+
   boolean test() {
     return test;
   }
@@ -97,15 +104,10 @@ public class Engine {
    * ID, a cluster lock type, missing PVs), as lvm2 refuses them.
    */
   VgState readForWrite(Scan scan, String vgName) throws EngineException {
-    VgState st = scan.read(vgName, console);
+    VgState st = scan.readAny(vgName, console);
     io.clvm.format.model.VolumeGroup vg = st.vg();
-    if (vg.systemId() != null && !vg.systemId().isEmpty()) {
-      throw new EngineException(
-          "Cannot access VG "
-              + vgName
-              + " with system ID "
-              + vg.systemId()
-              + " with unknown local system ID.");
+    if (scan.isForeign(vg)) {
+      throw scan.foreignRefusal(vg); // --foreign never allows a change
     }
     if (coordinator != null) {
       coordinator.checkWritable(st);
@@ -198,13 +200,23 @@ public class Engine {
    */
   public Rows reportRows(ReportKind kind, List<String> names, boolean all) throws EngineException {
     try (Scan scan = scan(false)) {
-      return ReportRows.build(scan, kind, names, all, console);
+      KernelState kernel =
+          kind == ReportKind.VGS
+              ? KernelState.disabled()
+              : activator.kernelState(config.activation());
+      return ReportRows.build(scan, kind, names, all, console, kernel);
     }
+  }
+
+  /** This host's device-mapper state, for reports and displays (opened on first use). */
+  KernelState kernelState() {
+    return activator.kernelState(config.activation());
   }
 
   /** Scans the candidate devices. */
   Scan scan(boolean writable) throws EngineException {
-    return Scan.of(Devices.candidates(devices), writable, devices, console);
+    return Scan.of(Devices.candidates(devices), writable, devices, console)
+        .foreign(config.systemId(), foreign);
   }
 
   /**
@@ -215,7 +227,8 @@ public class Engine {
     java.util.LinkedHashSet<String> all =
         new java.util.LinkedHashSet<>(Devices.candidates(devices));
     all.addAll(named);
-    return Scan.of(new java.util.ArrayList<>(all), writable, named, console);
+    return Scan.of(new java.util.ArrayList<>(all), writable, named, console)
+        .foreign(config.systemId(), foreign);
   }
 
   /** Fails an operation clvm does not have yet, plainly. */

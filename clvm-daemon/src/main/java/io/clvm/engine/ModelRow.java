@@ -1,5 +1,6 @@
 package io.clvm.engine;
 
+import io.clvm.dm.DeviceInfo;
 import io.clvm.engine.report.FieldDef;
 import io.clvm.engine.report.ReportRow;
 import io.clvm.engine.report.Value;
@@ -34,6 +35,7 @@ final class ModelRow implements ReportRow {
   private final LogicalVolume lv;
   private final Segment seg;
   private final UsedArea pvSeg;
+  private KernelState kernel = KernelState.disabled();
 
   ModelRow(
       VgState state,
@@ -48,6 +50,12 @@ final class ModelRow implements ReportRow {
     this.lv = lv;
     this.seg = seg;
     this.pvSeg = pvSeg;
+  }
+
+  /** The device-mapper state the LV fields report. */
+  ModelRow kernel(KernelState k) {
+    this.kernel = k;
+    return this;
   }
 
   @Override
@@ -310,7 +318,102 @@ final class ModelRow implements ReportRow {
       case "lv_host":
         return Value.text(LvReport.lvHost(l));
       case "lv_attr":
-        return Value.text(LvReport.lvAttr(vg, l, ActivationState.UNKNOWN));
+        return Value.text(lvAttr(vg, l));
+      case "lv_permissions":
+        return lvPermissions(vg, l);
+      default:
+        return kernelField(id, vg, l);
+    }
+  }
+
+  /**
+   * lv_attr with its 5th (state) and 6th (open) characters from device-mapper, as lvm2's {@code
+   * lv_attr_dup_with_info_and_seg_status}: s(uspended), a(ctive), i(nactive table only), d(evice
+   * without tables), o(pen); {@code XX} when device-mapper could not be asked.
+   */
+  private String lvAttr(VolumeGroup vg, LogicalVolume l) {
+    if (!kernel.known()) {
+      return LvReport.lvAttr(vg, l, ActivationState.UNKNOWN);
+    }
+    char[] a = LvReport.lvAttr(vg, l, ActivationState.INACTIVE).toCharArray();
+    kernel
+        .device(vg, l)
+        .ifPresent(
+            d -> {
+              DeviceInfo i = d.info();
+              a[4] = i.suspended() ? 's' : i.liveTable() ? 'a' : i.inactiveTable() ? 'i' : 'd';
+              a[5] = i.openCount() > 0 ? 'o' : '-';
+            });
+    return new String(a);
+  }
+
+  /** lvm2's lv_permissions: a writable LV's kernel permission, else "read-only". */
+  private Value lvPermissions(VolumeGroup vg, LogicalVolume l) {
+    if (!l.flags().contains(LvFlag.WRITE)) {
+      return Value.text(l.flags().contains(LvFlag.READ) ? "read-only" : "unknown");
+    }
+    return kernel
+        .device(vg, l)
+        .map(d -> Value.text(d.info().readOnly() ? "read-only-override" : "writeable"))
+        .orElse(Value.text("unknown"));
+  }
+
+  /** The fields lvm2 takes from device-mapper; null (lvm2's "unknown" value) when not asked. */
+  private Value kernelField(String id, VolumeGroup vg, LogicalVolume l) {
+    switch (id) {
+      case "lv_active":
+        return kernel.source() == KernelState.Source.DISABLED
+            ? null
+            : Value.text(kernel.device(vg, l).isPresent() ? "active" : "");
+      case "lv_active_locally":
+      case "lv_active_exclusively":
+        if (kernel.source() == KernelState.Source.DISABLED) {
+          return null;
+        }
+        return Value.text(
+            kernel.device(vg, l).isEmpty()
+                ? ""
+                : id.equals("lv_active_locally") ? "active locally" : "active exclusively");
+      case "lv_active_remotely":
+        return kernel.source() == KernelState.Source.DISABLED ? null : Value.text("");
+      case "lv_device_open":
+        return kernel
+            .device(vg, l)
+            .map(d -> Value.text(d.info().openCount() > 0 ? "open" : ""))
+            .orElse(null);
+      case "lv_suspended":
+        return kernel
+            .device(vg, l)
+            .map(d -> Value.text(d.info().suspended() ? "suspended" : ""))
+            .orElse(null);
+      case "lv_live_table":
+        return kernel
+            .device(vg, l)
+            .map(d -> Value.text(d.info().liveTable() ? "live table present" : ""))
+            .orElse(null);
+      case "lv_inactive_table":
+        return kernel
+            .device(vg, l)
+            .map(d -> Value.text(d.info().inactiveTable() ? "inactive table present" : ""))
+            .orElse(null);
+      case "lv_kernel_major":
+      case "lv_kernel_minor":
+        return kernel
+            .device(vg, l)
+            .filter(d -> d.info().device() != null)
+            .map(
+                d ->
+                    Value.num(
+                        id.equals("lv_kernel_major")
+                            ? d.info().device().major()
+                            : d.info().device().minor()))
+            .orElse(null);
+      case "lv_kernel_read_ahead":
+        return kernel
+            .device(vg, l)
+            .filter(d -> d.readAheadSectors() >= 0)
+            .map(d -> Value.size(d.readAheadSectors() * 512))
+            .orElse(null);
       default:
         return null;
     }

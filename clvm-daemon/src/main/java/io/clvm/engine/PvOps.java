@@ -218,7 +218,7 @@ public final class PvOps {
   /** pvchange: -x, tags (metadata of the PV's VG). */
   public int change(Change c) throws EngineException {
     if (c.uuid()) {
-      throw new EngineException("pvchange -u is not supported by clvm yet.");
+      return changeUuid(c);
     }
     if (c.allocatable() == null
         && c.addTags().isEmpty()
@@ -385,6 +385,145 @@ public final class PvOps {
             + failed
             + " physical volume(s) not resized");
     return failed > 0 ? EngineException.FAILED : 0;
+  }
+
+  /**
+   * pvchange -u: each PV gets a new random UUID, as lvm2 gives it: written into its label, and into
+   * its VG's metadata (one commit, the next seqno) when it belongs to a VG. The label is written
+   * first, then the metadata; the VG's other PVs and every segment keep pointing at the PV, which
+   * the metadata names by its key ({@code pv0}), not by its UUID.
+   */
+  private int changeUuid(Change c) throws EngineException {
+    List<String> named = c.pvs();
+    if (named.isEmpty() && !c.all()) {
+      throw new EngineException(
+          "Please give a physical volume path or use --all", EngineException.INVALID);
+    }
+    int changed = 0;
+    int notChanged = 0;
+    List<String[]> todo = new ArrayList<>();
+    try (Scan probe = engine.scan(false, named)) {
+      for (String vg : probe.visibleVgNames(console)) {
+        VgState st = probe.read(vg, console);
+        for (PhysicalVolume pv : st.vg().pvs()) {
+          String dev = st.deviceName(pv);
+          if (c.all() || named.contains(dev)) {
+            todo.add(new String[] {vg, dev});
+          }
+        }
+      }
+      for (PvScan o : probe.orphans(console)) {
+        String dev = o.device().name();
+        if (c.all() || named.contains(dev)) {
+          todo.add(new String[] {null, dev});
+        }
+      }
+      for (String n : named) {
+        if (todo.stream().noneMatch(t -> t[1].equals(n))) {
+          console.error("Failed to find physical volume \"" + n + "\".");
+          notChanged++;
+        }
+      }
+    }
+    for (String[] t : todo) {
+      LvmUuid fresh = LvmUuid.random();
+      if (t[0] == null) {
+        try (VgLock lock = engine.lockOrphans();
+            Scan scan = engine.scan(true, List.of(t[1]))) {
+          PvScan s = scan.scanOf(t[1]);
+          if (s == null || s.label().isEmpty() || !scan.orphans(console).contains(s)) {
+            console.error("Failed to find physical volume \"" + t[1] + "\".");
+            notChanged++;
+            continue;
+          }
+          if (!engine.test()) {
+            writeLabelUuid(s, fresh);
+          }
+        }
+      } else {
+        try (VgLock lock = engine.lockVg(t[0]);
+            Scan scan = engine.scan(true, named)) {
+          VgState st = engine.readForWrite(scan, t[0]);
+          PhysicalVolume pv =
+              st.vg().pvs().stream()
+                  .filter(p -> st.deviceName(p).equals(t[1]))
+                  .findFirst()
+                  .orElseThrow();
+          PvScan s = st.scan(pv);
+          if (s == null || s.label().isEmpty()) {
+            console.error("Failed to find physical volume \"" + t[1] + "\".");
+            notChanged++;
+            continue;
+          }
+          VolumeGroup next = withPvUuid(st, pv, fresh);
+          if (!engine.test()) {
+            writeLabelUuid(s, fresh);
+            scan.refresh();
+          }
+          engine.commit(scan, st, next);
+        }
+      }
+      console.print("Physical volume \"" + t[1] + "\" changed");
+      changed++;
+    }
+    console.print(
+        changed
+            + " physical volume"
+            + (changed == 1 ? "" : "s")
+            + " changed / "
+            + notChanged
+            + " physical volume"
+            + (notChanged == 1 ? "" : "s")
+            + " not changed");
+    return notChanged > 0 ? EngineException.FAILED : 0;
+  }
+
+  /**
+   * The VG with {@code pv}'s UUID replaced: its text, where the UUID appears once (as the PV's
+   * {@code id}; segments name the PV by its key), printed, changed and read back.
+   */
+  private static VolumeGroup withPvUuid(VgState st, PhysicalVolume pv, LvmUuid fresh)
+      throws EngineException {
+    String text = io.clvm.format.model.MetadataText.printOnDisk(st.metadata());
+    String from = "id = \"" + pv.id().dashed() + "\"";
+    int at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) {
+      throw new EngineException("Cannot change the UUID of PV " + pv.id().dashed() + ".");
+    }
+    String changed =
+        text.substring(0, at)
+            + "id = \""
+            + fresh.dashed()
+            + "\""
+            + text.substring(at + from.length());
+    try {
+      return io.clvm.format.model.MetadataText.parse(changed).vg();
+    } catch (io.clvm.format.MetadataException e) {
+      throw new EngineException("Cannot change the UUID of PV " + pv.id().dashed() + ": " + e);
+    }
+  }
+
+  /** Rewrites the PV's label with {@code fresh} as its UUID, everything else as it was. */
+  private static void writeLabelUuid(PvScan s, LvmUuid fresh) throws EngineException {
+    io.clvm.format.disk.Label l = s.label().get();
+    io.clvm.format.disk.PvHeader h = l.pvHeader();
+    io.clvm.format.disk.PvHeader nh =
+        new io.clvm.format.disk.PvHeader(
+            fresh.raw(),
+            h.deviceSize(),
+            h.dataAreas(),
+            h.metadataAreas(),
+            h.extensionVersion(),
+            h.extensionFlags(),
+            h.bootloaderAreas());
+    try {
+      io.clvm.format.disk.LabelWriter.write(
+          s.device(), new io.clvm.format.disk.Label(l.sector(), 0, l.contentsOffset(), nh));
+      s.device().flush();
+    } catch (java.io.IOException e) {
+      throw new EngineException(
+          "Failed to write the label of " + s.device().name() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

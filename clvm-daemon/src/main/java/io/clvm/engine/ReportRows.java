@@ -19,16 +19,21 @@ final class ReportRows {
   private ReportRows() {}
 
   static Engine.Rows build(
-      Scan scan, ReportKind kind, List<String> names, boolean all, Console console)
+      Scan scan,
+      ReportKind kind,
+      List<String> names,
+      boolean all,
+      Console console,
+      KernelState kernel)
       throws EngineException {
     switch (kind) {
       case VGS:
         return vgs(scan, names, console);
       case LVS:
       case SEGS:
-        return lvs(scan, kind, names, all, console);
+        return lvs(scan, kind, names, all, console, kernel);
       default:
-        return pvs(scan, kind, names, console);
+        return pvs(scan, kind, names, console, kernel);
     }
   }
 
@@ -36,7 +41,7 @@ final class ReportRows {
       throws EngineException {
     List<ReportRow> rows = new ArrayList<>();
     boolean failed = false;
-    List<String> wanted = names.isEmpty() ? scan.vgNames() : dedup(names);
+    List<String> wanted = names.isEmpty() ? scan.visibleVgNames(console) : dedup(names);
     for (String name : wanted) {
       VgState st = readOrReport(scan, Args.vgOf(name), console);
       if (st == null) {
@@ -49,12 +54,17 @@ final class ReportRows {
   }
 
   private static Engine.Rows lvs(
-      Scan scan, ReportKind kind, List<String> names, boolean all, Console console)
+      Scan scan,
+      ReportKind kind,
+      List<String> names,
+      boolean all,
+      Console console,
+      KernelState kernel)
       throws EngineException {
     // Which LVs of which VG: a bare VG name means all of its LVs.
     Map<String, Set<String>> wanted = new LinkedHashMap<>();
     if (names.isEmpty()) {
-      scan.vgNames().forEach(v -> wanted.put(v, null));
+      scan.visibleVgNames(console).forEach(v -> wanted.put(v, null));
     } else {
       for (String n : names) {
         String vg = Args.vgOf(n);
@@ -90,21 +100,22 @@ final class ReportRows {
         }
         if (kind == ReportKind.SEGS) {
           for (Segment s : lv.segments()) {
-            rows.add(new ModelRow(st, null, null, lv, s, null));
+            rows.add(new ModelRow(st, null, null, lv, s, null).kernel(kernel));
           }
         } else {
-          rows.add(new ModelRow(st, null, null, lv, null, null));
+          rows.add(new ModelRow(st, null, null, lv, null, null).kernel(kernel));
         }
       }
     }
     return new Engine.Rows(rows, failed);
   }
 
-  private static Engine.Rows pvs(Scan scan, ReportKind kind, List<String> names, Console console)
+  private static Engine.Rows pvs(
+      Scan scan, ReportKind kind, List<String> names, Console console, KernelState kernel)
       throws EngineException {
     List<ReportRow> rows = new ArrayList<>();
     Set<String> found = new LinkedHashSet<>();
-    for (String vgName : scan.vgNames()) {
+    for (String vgName : scan.visibleVgNames(console)) {
       VgState st;
       try {
         st = scan.read(vgName, console);
@@ -123,7 +134,7 @@ final class ReportRows {
           for (UsedArea a : st.extents().pvSegments(pv.id())) {
             LogicalVolume lv = a.lvName().isEmpty() ? null : st.vg().lv(a.lvName()).orElse(null);
             Segment seg = lv == null ? null : segmentAt(lv, a.segmentStart());
-            rows.add(new ModelRow(st, pv, ps, lv, seg, a));
+            rows.add(new ModelRow(st, pv, ps, lv, seg, a).kernel(kernel));
           }
         } else {
           rows.add(new ModelRow(st, pv, ps, null, null, null));
@@ -160,6 +171,9 @@ final class ReportRows {
   private static VgState readOrReport(Scan scan, String vgName, Console console) {
     try {
       return scan.read(vgName, console);
+    } catch (ForeignVgException e) {
+      console.error(e.getMessage());
+      return null;
     } catch (EngineException e) {
       console.error(e.getMessage());
       console.error("Cannot process volume group " + vgName);

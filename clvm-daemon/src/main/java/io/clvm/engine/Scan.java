@@ -137,11 +137,85 @@ public final class Scan implements AutoCloseable {
   }
 
   /**
-   * Reads a VG.
+   * Which VGs this host may see: those without a system ID or with this host's ({@code localId},
+   * null when unknown); others are lvm2's "foreign" VGs, skipped by listings and refused by {@link
+   * #read} unless {@code allowForeign} (reports' {@code --foreign}).
+   */
+  public Scan foreign(String localId, boolean allowForeign) {
+    this.localSystemId = localId;
+    this.allowForeign = allowForeign;
+    return this;
+  }
+
+  private String localSystemId;
+  private boolean allowForeign;
+
+  /** This host's system ID, null when unknown. */
+  public String localSystemId() {
+    return localSystemId;
+  }
+
+  /** True when {@code vg} has a system ID other than this host's. */
+  public boolean isForeign(io.clvm.format.model.VolumeGroup vg) {
+    String id = vg.systemId();
+    return id != null && !id.isEmpty() && !id.equals(localSystemId);
+  }
+
+  /** lvm2's refusal of a foreign VG. */
+  ForeignVgException foreignRefusal(io.clvm.format.model.VolumeGroup vg) {
+    String msg =
+        "Cannot access VG "
+            + vg.name()
+            + " with system ID "
+            + vg.systemId()
+            + (localSystemId == null
+                ? " with unknown local system ID."
+                : " with local system ID " + localSystemId + ".");
+    // lvm2 says it twice when the local system ID is unknown (once when it reads the VG, once
+    // when it refuses it).
+    return new ForeignVgException(localSystemId == null ? msg + "\n" + msg : msg);
+  }
+
+  /**
+   * The VG names a command without VG arguments goes through: {@link #vgNames()} without the
+   * foreign VGs (unless allowed), each skipped one named as lvm2 names it when this host's system
+   * ID is unknown (with a known one, lvm2 skips them silently).
+   */
+  public List<String> visibleVgNames(Console console) {
+    List<String> out = new ArrayList<>();
+    for (String name : vgNames()) {
+      VgState st;
+      try {
+        st = readAny(name, console);
+      } catch (EngineException e) {
+        out.add(name); // the command reports the failure itself
+        continue;
+      }
+      if (allowForeign || !isForeign(st.vg())) {
+        out.add(name);
+      } else if (localSystemId == null) {
+        String msg = foreignRefusal(st.vg()).getMessage();
+        console.error(msg.substring(0, msg.indexOf('\n')));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads a VG; a foreign one is refused (see {@link #foreign}).
    *
    * @throws EngineException "Volume group "x" not found" as lvm2 says it
    */
   public VgState read(String vgName, Console console) throws EngineException {
+    VgState st = readAny(vgName, console);
+    if (!allowForeign && isForeign(st.vg())) {
+      throw foreignRefusal(st.vg());
+    }
+    return st;
+  }
+
+  /** Reads a VG, foreign or not. */
+  VgState readAny(String vgName, Console console) throws EngineException {
     VgState cached = cache.get(vgName);
     if (cached != null) {
       return cached;
@@ -169,7 +243,12 @@ public final class Scan implements AutoCloseable {
       byte[] text = read.text();
       metadata =
           MetadataText.parse(
-              text, 0, text.length, read.current().device(), read.current().textOffset());
+              text,
+              0,
+              text.length,
+              read.current().device(),
+              read.current().textOffset(),
+              read.current().tree());
     } catch (MetadataException e) {
       throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
     }
@@ -187,7 +266,7 @@ public final class Scan implements AutoCloseable {
     Set<String> inVg = new HashSet<>();
     for (String name : vgNames()) {
       try {
-        read(name, console).read().current().pvIds().forEach(inVg::add);
+        readAny(name, console).read().current().pvIds().forEach(inVg::add);
       } catch (EngineException e) {
         console.warn(e.getMessage());
       }

@@ -450,7 +450,7 @@ public final class VgOps {
     List<String> vgs = c.vgs();
     if (vgs.isEmpty()) {
       try (Scan scan = engine.scan(false)) {
-        vgs = scan.vgNames();
+        vgs = scan.visibleVgNames(console);
       }
     }
     int status = 0;
@@ -536,7 +536,7 @@ public final class VgOps {
   public int check(List<String> vgs, boolean updateMetadata) throws EngineException {
     int status = 0;
     try (Scan scan = engine.scan(updateMetadata)) {
-      List<String> names = vgs.isEmpty() ? scan.vgNames() : vgs;
+      List<String> names = vgs.isEmpty() ? scan.visibleVgNames(console) : vgs;
       for (String vgName : names) {
         VgState st;
         try {
@@ -565,7 +565,7 @@ public final class VgOps {
   public int backup(List<String> vgs, String file) throws EngineException {
     int status = 0;
     try (Scan scan = engine.scan(false)) {
-      List<String> names = vgs.isEmpty() ? scan.vgNames() : vgs;
+      List<String> names = vgs.isEmpty() ? scan.visibleVgNames(console) : vgs;
       if (file != null && names.size() > 1 && !file.contains("%s")) {
         throw new EngineException(
             "VG name (%s) is required in the file name when backing up several VGs.",

@@ -44,6 +44,8 @@ public final class EngineConfig {
     Map<String, String> d = new LinkedHashMap<>();
     d.put(LOCKING_MODE, "local");
     d.put("global.lock_dir", "/run/lock/clvm");
+    d.put("global.activation", "1");
+    d.put("global.system_id_source", "none");
     d.put("devices.devices", "");
     d.put("backup.backup", "1");
     d.put("backup.backup_dir", "/etc/clvm/backup");
@@ -109,6 +111,55 @@ public final class EngineConfig {
   /** True in cluster mode: commands go to clvmd, never silently to local locking. */
   public boolean clusterMode() {
     return "cluster".equals(get(LOCKING_MODE));
+  }
+
+  /**
+   * lvm2's {@code global/activation}: 0 means device-mapper is never asked, and reports print
+   * lvm2's values for that case ("unknown", {@code XX} in {@code lv_attr}).
+   */
+  public boolean activation() {
+    return !"0".equals(get("global.activation").strip());
+  }
+
+  /**
+   * This host's system ID as lvm2 finds it ({@code global.system_id_source}): {@code none} (the
+   * default: unknown, null), {@code lvmlocal} ({@code local.system_id}), {@code uname} (the host
+   * name), {@code machineid} ({@code /etc/machine-id}) or {@code file} (the first line of {@code
+   * global.system_id_file}). VGs with another system ID are foreign: reported only with {@code
+   * --foreign}, never changed.
+   */
+  public String systemId() {
+    String source = get("global.system_id_source").strip();
+    String id;
+    try {
+      switch (source) {
+        case "lvmlocal":
+          id = get("local.system_id");
+          break;
+        case "uname":
+          id = java.net.InetAddress.getLocalHost().getHostName();
+          break;
+        case "machineid":
+        case "machine-id":
+          id = Files.readString(Path.of("/etc/machine-id"));
+          break;
+        case "file":
+          id =
+              Files.readAllLines(Path.of(get("global.system_id_file"))).stream()
+                  .map(String::strip)
+                  .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                  .findFirst()
+                  .orElse("");
+          break;
+        default:
+          id = "";
+      }
+    } catch (IOException e) {
+      id = "";
+    }
+    // lvm2 keeps only the characters valid in a system ID (system_id_from_string).
+    id = id.strip().replaceAll("[^A-Za-z0-9.+_=:-]", "");
+    return id.isEmpty() ? null : id;
   }
 
   public Path lockDir() {

@@ -34,7 +34,18 @@ public final class MetadataText {
    */
   public static VgMetadata parse(byte[] text, int off, int len, String device, long byteOffset)
       throws MetadataException {
-    ConfigSection root = ConfigParser.parse(text, off, len, device, byteOffset);
+    return parse(text, off, len, device, byteOffset, null);
+  }
+
+  /**
+   * As {@link #parse(byte[], int, int, String, long)}, importing {@code parsed} (the same text
+   * already parsed, e.g. by the store's scan) instead of parsing it again; null parses.
+   */
+  public static VgMetadata parse(
+      byte[] text, int off, int len, String device, long byteOffset, ConfigSection parsed)
+      throws MetadataException {
+    ConfigSection root =
+        parsed != null ? parsed : ConfigParser.parse(text, off, len, device, byteOffset);
     VgMetadata m = MetadataImporter.importTree(root, device, byteOffset);
     // The tree has no comments; the two the header keeps are taken from the text itself.
     MetadataHeader h = m.header();

@@ -10,7 +10,6 @@ import io.clvm.format.model.Stripe;
 import io.clvm.format.model.StripedSegment;
 import io.clvm.format.model.VolumeGroup;
 import io.clvm.format.text.ConfigValue;
-import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -202,22 +201,28 @@ public final class LvReport {
     };
   }
 
+  /** The names of the LVs that snapshot segments name as their {@code origin}, for one VG. */
+  private record Origins(VolumeGroup vg, Set<String> names) {}
+
+  // The last VG's origins: lv_attr is asked for every LV of a VG in turn, and a scan of every
+  // segment per LV made lvs quadratic (a third of lvs' time at 1,000 LVs).
+  private static volatile Origins lastOrigins;
+
   /** Whether a snapshot segment names this LV as its {@code origin}. */
   private static boolean isOrigin(VolumeGroup vg, LogicalVolume lv) {
-    return origins(vg).contains(lv.name());
+    Origins o = lastOrigins;
+    if (o == null || o.vg() != vg) {
+      o = new Origins(vg, originNames(vg));
+      lastOrigins = o;
+    }
+    return o.names().contains(lv.name());
   }
 
-  /**
-   * The origins of {@code vg}'s snapshots, kept for the last VG asked about: a report asks once per
-   * LV, and scanning every LV's segments for each one made {@code lvs} quadratic (seconds at 10,000
-   * LVs, see BENCHMARKS.md). The model is immutable, so the VG's identity is the key; held weakly.
-   */
-  private static Set<String> origins(VolumeGroup vg) {
-    Origins last = lastOrigins;
-    if (last != null && last.vg().get() == vg) {
-      return last.names();
-    }
+  private static Set<String> originNames(VolumeGroup vg) {
     Set<String> names = new HashSet<>();
+    if (!vg.hasOpaqueSegments()) {
+      return names;
+    }
     for (LogicalVolume other : vg.lvs()) {
       for (Segment s : other.segments()) {
         if (s instanceof OpaqueSegment o && o.type().equals("snapshot")) {
@@ -231,14 +236,8 @@ public final class LvReport {
         }
       }
     }
-    Origins now = new Origins(new WeakReference<>(vg), Set.copyOf(names));
-    lastOrigins = now;
-    return now.names();
+    return names;
   }
-
-  private record Origins(WeakReference<VolumeGroup> vg, Set<String> names) {}
-
-  private static volatile Origins lastOrigins;
 
   private static boolean zeroing(LogicalVolume lv) {
     for (Segment s : lv.segments()) {

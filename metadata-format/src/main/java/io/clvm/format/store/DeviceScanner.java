@@ -92,7 +92,8 @@ public final class DeviceScanner {
               info.vgId(),
               info.seqno(),
               info.pvIds(),
-              Arrays.copyOf(raw, len));
+              Arrays.copyOf(raw, len),
+              info.tree());
       return new AreaScan(index, locn, Optional.of(h), Optional.of(copy));
     } catch (MetadataException e) {
       problems.add(e);

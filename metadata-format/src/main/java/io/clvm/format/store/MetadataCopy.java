@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  * @param seqno the VG's {@code seqno}
  * @param pvIds raw UUIDs of the PVs the text lists, in text order
  * @param text the text without its NUL (not copied: do not modify)
+ * @param tree the text parsed (lvm2's config tree, as read by the scan), or null when not kept; the
+ *     model imports it ({@code MetadataText.parse(..., tree)}) instead of parsing the text again
  */
 public record MetadataCopy(
     String device,
@@ -30,7 +32,38 @@ public record MetadataCopy(
     String vgId,
     long seqno,
     java.util.List<String> pvIds,
-    byte[] text) {
+    byte[] text,
+    io.clvm.format.text.ConfigSection tree) {
+
+  /** A copy whose parsed tree is not kept. */
+  public MetadataCopy(
+      String device,
+      String pvUuid,
+      int mdaIndex,
+      long mdaStart,
+      long textOffset,
+      long size,
+      long checksum,
+      String vgName,
+      String vgId,
+      long seqno,
+      java.util.List<String> pvIds,
+      byte[] text) {
+    this(
+        device,
+        pvUuid,
+        mdaIndex,
+        mdaStart,
+        textOffset,
+        size,
+        checksum,
+        vgName,
+        vgId,
+        seqno,
+        pvIds,
+        text,
+        null);
+  }
 
   /** The text as a string. */
   public String textString() {

@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * The few facts the store needs from a metadata text: VG name, id, seqno and PV ids. Everything
- * else is the model's business.
+ * else is the model's business; the parsed tree is kept ({@code tree}) so that the model is
+ * imported from it without parsing the text a second time.
  */
-record TextInfo(String vgName, String vgId, long seqno, List<String> pvIds) {
+record TextInfo(String vgName, String vgId, long seqno, List<String> pvIds, ConfigSection tree) {
 
   /**
    * Parses and checks a text as lvm2 does before accepting it from a metadata area.
@@ -67,7 +68,7 @@ record TextInfo(String vgName, String vgId, long seqno, List<String> pvIds) {
                 }
               }
             });
-    return new TextInfo(vg.key(), id, seqno, List.copyOf(pvIds));
+    return new TextInfo(vg.key(), id, seqno, List.copyOf(pvIds), root);
   }
 
   private static String string(ConfigSection s, String key) {

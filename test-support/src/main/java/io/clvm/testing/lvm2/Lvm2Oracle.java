@@ -82,11 +82,24 @@ public final class Lvm2Oracle implements AutoCloseable {
 
   /** An oracle that sees only {@code devices}. */
   public static Lvm2Oracle forDevices(List<Path> devices) {
+    return forDevices(devices, false);
+  }
+
+  /**
+   * An oracle that sees only {@code devices}, with activation on when {@code activation} (for a
+   * kernel with device-mapper, e.g. the UML guest: lvm2 then makes the device nodes itself, no
+   * udev).
+   */
+  public static Lvm2Oracle forDevices(List<Path> devices, boolean activation) {
     try {
       Path dir = Files.createTempDirectory("clvm-lvm2-clvmtest-");
       Files.createDirectories(dir.resolve("etc"));
       Files.createDirectories(dir.resolve("lock"));
-      Files.writeString(dir.resolve("etc/lvm.conf"), lvmConf(dir, devices));
+      String conf = lvmConf(dir, devices);
+      if (activation) {
+        conf = conf.replace("activation=0 ", "activation=1 ");
+      }
+      Files.writeString(dir.resolve("etc/lvm.conf"), conf);
       return new Lvm2Oracle(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
