@@ -23,6 +23,40 @@ final class Converters {
     }
   }
 
+  /** A size that takes no sign ({@code --metadatasize}, {@code -s}...). */
+  static final class UnsignedSize implements ITypeConverter<SizeArg> {
+    @Override
+    public SizeArg convert(String value) {
+      SizeArg size = new Size().convert(value);
+      if (size.sign() != io.clvm.engine.units.Sign.NONE) {
+        throw new TypeConversionException("Size may not be relative/signed.");
+      }
+      return size;
+    }
+  }
+
+  /** {@code -p rw|r}. */
+  static final class Permission implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!value.equals("rw") && !value.equals("r")) {
+        throw new TypeConversionException("");
+      }
+      return value;
+    }
+  }
+
+  /** {@code -r auto|none|Size}: lvm2 reads a number as a size in sectors' units. */
+  static final class ReadAhead implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!value.equals("auto") && !value.equals("none")) {
+        new UnsignedSize().convert(value);
+      }
+      return value;
+    }
+  }
+
   /** {@code -l 100%FREE}. */
   static final class Extents implements ITypeConverter<ExtentsArg> {
     @Override

@@ -7,7 +7,6 @@ import io.clvm.engine.LvOps;
 import io.clvm.engine.units.ExtentsArg;
 import io.clvm.engine.units.Sign;
 import io.clvm.engine.units.SizeArg;
-import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -167,12 +166,14 @@ final class LvCommands {
     @Option(
         names = {"-p", "--permission"},
         paramLabel = "rw|r",
+        converter = Converters.Permission.class,
         description = "Access permission.")
     String permission;
 
     @Option(
         names = {"-r", "--readahead"},
         paramLabel = "auto|none|Number",
+        converter = Converters.ReadAhead.class,
         description = "Read ahead sectors.")
     String readAhead;
 
@@ -358,6 +359,7 @@ final class LvCommands {
     @Option(
         names = {"-p", "--permission"},
         paramLabel = "rw|r",
+        converter = Converters.Permission.class,
         description = "Access permission.")
     String permission;
 
@@ -410,7 +412,7 @@ final class LvCommands {
     @Override
     int run(Engine engine) throws EngineException {
       engine.withForeign(foreign);
-      return new Display(engine, Units.parseOrDefault(units)).lvdisplay(lvs, maps);
+      return new Display(engine, displayUnits(units)).lvdisplay(lvs, maps);
     }
   }
 

@@ -5,6 +5,7 @@ import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.config.EngineConfig;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +31,15 @@ abstract class LvmCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     session.assumeYes(common.yes);
+    if (common.config != null
+        && session.daemonConfig() == null
+        && !Files.exists(Path.of(common.config))) {
+      // Only the default file may be missing (all defaults): a file named on the command line
+      // that is not there is a typo, not a request for the defaults.
+      session.error("Configuration file " + common.config + " (--config) does not exist.");
+      session.error("Run `" + spec.name() + " --help' for more information.");
+      return EngineException.INVALID;
+    }
     EngineConfig config;
     try {
       config =
@@ -104,6 +114,15 @@ abstract class LvmCommand implements Callable<Integer> {
       }
     }
     return b.toString();
+  }
+
+  /** A display command's {@code --units}, lvm2's default when not given. */
+  static io.clvm.engine.units.Units displayUnits(String spec) throws EngineException {
+    try {
+      return io.clvm.engine.units.Units.parseOrDefault(spec);
+    } catch (IllegalArgumentException e) {
+      throw new EngineException(e.getMessage(), EngineException.INVALID);
+    }
   }
 
   /** The command's name as the user typed it (lvs, lvcreate...). */

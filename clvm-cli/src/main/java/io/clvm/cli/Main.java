@@ -13,6 +13,8 @@ import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.MutuallyExclusiveArgsException;
+import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -171,6 +173,24 @@ public final class Main {
         return 3;
       }
     }
+    OptionSpec repeated =
+        ex instanceof OverwrittenOptionException o && o.getOverwritten() instanceof OptionSpec opt
+            ? opt
+            : repeatedOption(cl.getCommandSpec(), args);
+    if (repeated != null) {
+      err.println("  Option " + String.join("/", repeated.names()) + " may not be repeated.");
+      err.println("  Error during parsing of command line.");
+      err.flush();
+      return 3;
+    }
+    if (ex instanceof MutuallyExclusiveArgsException
+        && cl.getCommandSpec().findOption("--size") != null
+        && cl.getCommandSpec().findOption("--extents") != null) {
+      err.println("  Please specify either size or extents (not both).");
+      err.println("  Run `" + name + " --help' for more information.");
+      err.flush();
+      return 3;
+    }
     if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       if (cl.getCommand() instanceof Clvm && !first.startsWith("-")) {
@@ -242,6 +262,32 @@ public final class Main {
               : "option requires an argument -- '" + name.substring(1) + "'";
         }
         i++; // the option's argument, whatever it looks like
+      }
+    }
+    return null;
+  }
+
+  /** A single-valued option given twice ({@code -L 4M -L 8M}), or null. */
+  static OptionSpec repeatedOption(CommandSpec spec, String[] args) {
+    java.util.Set<OptionSpec> seen = new java.util.HashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        return null;
+      }
+      if (!a.startsWith("-") || a.equals("-") || isNumber(a)) {
+        continue;
+      }
+      boolean isLong = a.startsWith("--");
+      OptionSpec o = spec.findOption(isLong ? a.split("=", 2)[0] : a.substring(0, 2));
+      if (o == null || o.arity().min() == 0) {
+        continue;
+      }
+      if (!o.isMultiValue() && !seen.add(o)) {
+        return o;
+      }
+      if (isLong ? !a.contains("=") : a.length() == 2) {
+        i++; // its argument
       }
     }
     return null;

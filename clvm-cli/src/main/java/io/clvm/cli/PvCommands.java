@@ -5,7 +5,6 @@ import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.PvOps;
 import io.clvm.engine.units.SizeArg;
-import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -21,7 +20,7 @@ final class PvCommands {
     @Option(
         names = "--metadatasize",
         paramLabel = "Size[m|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "Approximate size of each metadata area.")
     SizeArg metadataSize;
 
@@ -35,14 +34,14 @@ final class PvCommands {
     @Option(
         names = "--dataalignment",
         paramLabel = "Size[k|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "Align the start of the data area to a multiple of this.")
     SizeArg dataAlignment;
 
     @Option(
         names = "--dataalignmentoffset",
         paramLabel = "Size[k|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "Shift the start of the data area by this.")
     SizeArg dataAlignmentOffset;
 
@@ -57,7 +56,7 @@ final class PvCommands {
     @Option(
         names = "--bootloaderareasize",
         paramLabel = "Size[m|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "Reserve space for a bootloader.")
     SizeArg bootloaderAreaSize;
 
@@ -94,7 +93,7 @@ final class PvCommands {
     @Option(
         names = "--setphysicalvolumesize",
         paramLabel = "Size[m|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "Override the device size.")
     SizeArg size;
 
@@ -189,7 +188,7 @@ final class PvCommands {
     @Option(
         names = "--setphysicalvolumesize",
         paramLabel = "Size[m|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "The new size instead of the device's.")
     SizeArg size;
 
@@ -295,7 +294,7 @@ final class PvCommands {
     @Override
     int run(Engine engine) throws EngineException {
       engine.withForeign(foreign);
-      return new Display(engine, Units.parseOrDefault(units)).pvdisplay(pvs, maps, shortFormat);
+      return new Display(engine, displayUnits(units)).pvdisplay(pvs, maps, shortFormat);
     }
   }
 

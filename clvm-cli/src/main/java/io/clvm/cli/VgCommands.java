@@ -5,12 +5,12 @@ import io.clvm.engine.Engine;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.VgOps;
 import io.clvm.engine.units.SizeArg;
-import io.clvm.engine.units.Units;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** The volume group commands. */
@@ -24,7 +24,7 @@ final class VgCommands {
     @Option(
         names = {"-s", "--physicalextentsize"},
         paramLabel = "Size[m|UNIT]",
-        converter = Converters.Size.class,
+        converter = Converters.UnsignedSize.class,
         description = "Physical extent size (default 4 MiB).")
     SizeArg extentSize;
 
@@ -142,6 +142,11 @@ final class VgCommands {
 
     @Override
     int run(Engine engine) throws EngineException {
+      if (pvs.isEmpty() && !all && !removeMissing) {
+        // lvm2: vgreduce needs PVs, --all or --removemissing
+        throw new ParameterException(
+            spec.commandLine(), "vgreduce needs PVs, --all or --removemissing");
+      }
       return new VgOps(engine).reduce(vg, pvs, all, removeMissing, common.forceCount() > 0);
     }
   }
@@ -327,7 +332,7 @@ final class VgCommands {
     @Override
     int run(Engine engine) throws EngineException {
       engine.withForeign(foreign);
-      return new Display(engine, Units.parseOrDefault(units)).vgdisplay(vgs, shortFormat);
+      return new Display(engine, displayUnits(units)).vgdisplay(vgs, shortFormat);
     }
   }
 

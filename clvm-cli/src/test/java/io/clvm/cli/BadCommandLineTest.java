@@ -476,6 +476,110 @@ class BadCommandLineTest {
             "vg0",
             "a b"));
     c.add(same(5, "  Old and new volume group names must differ\n", "vgrename", "vg0", "vg0"));
+    c.add(
+        same(
+            3,
+            "  Physical extent size may not be zero\n" + help("vgcreate"),
+            "vgcreate",
+            "-s",
+            "0",
+            "vg1",
+            "/dev/null"));
+    c.add(
+        same(
+            3,
+            "  Option -L/--size may not be repeated.\n" + PARSE,
+            "lvcreate",
+            "-L",
+            "4M",
+            "-L",
+            "8M",
+            "-n",
+            "a",
+            "vg0"));
+    c.add(
+        same(
+            3,
+            "  Option -n/--name may not be repeated.\n" + PARSE,
+            "lvcreate",
+            "-n",
+            "a",
+            "-n",
+            "b",
+            "-L",
+            "4M",
+            "vg0"));
+    c.add(
+        same(
+            3,
+            "  Please specify either size or extents (not both).\n" + help("lvcreate"),
+            "lvcreate",
+            "-L",
+            "4M",
+            "-l",
+            "8",
+            "-n",
+            "a",
+            "vg0"));
+    c.add(
+        same(
+            3,
+            "  Size may not be relative/signed.\n" + badValue("--physicalextentsize", "-4M"),
+            "vgcreate",
+            "-s",
+            "-4M",
+            "vg1",
+            "/dev/null"));
+    c.add(
+        same(
+            3,
+            "  Size may not be relative/signed.\n" + badValue("--metadatasize", "-1M"),
+            "pvcreate",
+            "--metadatasize",
+            "-1M",
+            "/dev/null"));
+    c.add(
+        same(
+            3,
+            "  Size may not be relative/signed.\n" + badValue("--setphysicalvolumesize", "-1M"),
+            "pvresize",
+            "--setphysicalvolumesize",
+            "-1M",
+            "/dev/null"));
+    c.add(same(3, badValue("--permission", "x"), "lvchange", "-p", "x", "vg0/lv0"));
+    c.add(
+        same(
+            3, badValue("--permission", "x"), "lvcreate", "-L", "4M", "-n", "a", "-p", "x", "vg0"));
+    c.add(
+        same(
+            3,
+            "  Size requires number argument.\n" + badValue("--readahead", "abc"),
+            "lvcreate",
+            "-L",
+            "4M",
+            "-n",
+            "a",
+            "-r",
+            "abc",
+            "vg0"));
+    for (String display : List.of("pvdisplay", "vgdisplay", "lvdisplay")) {
+      c.add(same(3, "  Invalid units specification\n" + help(display), display, "--units", "x"));
+    }
+    c.add(
+        same(
+            3,
+            "  No command with matching syntax recognised.  Run 'vgreduce --help' for more"
+                + " information.\n",
+            "vgreduce",
+            "vg0"));
+    c.add(
+        own(
+            3,
+            "  Configuration file /nonexistent/clvm.conf (--config) does not exist.\n"
+                + help("lvs"),
+            "lvs",
+            "--config",
+            "/nonexistent/clvm.conf"));
     return c;
   }
 

@@ -69,6 +69,9 @@ public final class VgOps {
     long extentSize = 8192;
     if (c.extentSize() != null) {
       extentSize = c.extentSize().bytes() / 512;
+      if (c.extentSize().bytes() == 0) {
+        throw new EngineException("Physical extent size may not be zero", EngineException.INVALID);
+      }
       if (extentSize < 2 || Long.bitCount(extentSize) != 1) {
         throw new EngineException(
             "Physical extent size must be a power of 2 of at least 1 KiB.",
