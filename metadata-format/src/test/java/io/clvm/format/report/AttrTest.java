@@ -9,11 +9,14 @@ import io.clvm.format.model.LvFlag;
 import io.clvm.format.model.LvmUuid;
 import io.clvm.format.model.MetadataImporterTestAccess;
 import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.OpaqueSegment;
 import io.clvm.format.model.PhysicalVolume;
 import io.clvm.format.model.PvFlag;
+import io.clvm.format.model.RawEntry;
 import io.clvm.format.model.StripedSegment;
 import io.clvm.format.model.VgFlag;
 import io.clvm.format.model.VolumeGroup;
+import io.clvm.format.text.ConfigValue;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,34 @@ class AttrTest {
     assertEquals("", VgReport.vgExtendable(vg.withFlags(Set.of(VgFlag.READ))));
     assertEquals("2", VgReport.vgMdaCopies(vg.toBuilder().metadataCopies(2).build()));
     assertEquals(52, VgReport.vgFreeCount(vg, ExtentMap.of(vg)) + 39);
+  }
+
+  @Test
+  void originOfASnapshotIsMarkedPerVg() {
+    VolumeGroup vg = vg();
+    LogicalVolume origin = vg.requireLv("lv-1");
+    LogicalVolume snap =
+        LogicalVolume.create(
+            "snap",
+            LvmUuid.random(),
+            0,
+            null,
+            List.of(
+                new OpaqueSegment(
+                    0,
+                    1,
+                    "snapshot",
+                    List.of(
+                        new RawEntry.Setting("chunk_size", new ConfigValue.Int(8)),
+                        new RawEntry.Setting("origin", new ConfigValue.Str("lv-1")),
+                        new RawEntry.Setting("cow_store", new ConfigValue.Str("snap_cow"))),
+                    Set.of())));
+    VolumeGroup withSnap = vg.toBuilder().lvs(List.of(origin, snap)).build();
+    // the origin cache is per VG: asking about one VG, then another, then the first again
+    assertEquals('o', LvReport.lvAttr(withSnap, origin, ActivationState.INACTIVE).charAt(0));
+    assertEquals('-', LvReport.lvAttr(vg, origin, ActivationState.INACTIVE).charAt(0));
+    assertEquals('o', LvReport.lvAttr(withSnap, origin, ActivationState.INACTIVE).charAt(0));
+    assertEquals('s', LvReport.lvAttr(withSnap, snap, ActivationState.INACTIVE).charAt(0));
   }
 
   @Test
