@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Self-fencing without reboot. When the connection stays SUSPENDED (or is LOST) for the grace
- * period, which is shorter than the session timeout, this node replaces the tables of its
- * exclusively active LVs with error targets: its session may expire any moment, its {@code
- * active/<node>} znodes would vanish, and another node could take the LVs over while this one still
- * writes to them.
+ * period, which is shorter than the session timeout, this node replaces the tables of its active
+ * LVs (exclusive and shared) with error targets: its session may expire any moment, its {@code
+ * active/<node>} znodes would vanish, and another node could take the LVs over (or remove or shrink
+ * them and reuse their extents) while this one still writes to them.
  *
  * <p>Restoring is a {@link ConnectionGuard.Revalidator}: after a reconnect, before the connection
  * is trusted again, each fenced LV whose activation znode still belongs to the current session is
@@ -98,7 +98,10 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
     cancelPending();
     for (Activation a : activations.local()) {
       String key = a.vgUuid() + "/" + a.lvUuid();
-      if (a.mode() != ActivationMode.EXCLUSIVE || fenced.contains(key)) {
+      // Shared activations too: their znodes vanish with the session just the same, after which
+      // another node may take the LV exclusively, or remove or shrink it and hand its extents to
+      // another LV while this node still maps them (found by the fault-injection suite).
+      if (fenced.contains(key)) {
         continue;
       }
       try {
@@ -106,10 +109,11 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
         fenced.add(key);
         metrics.fencingEvent("fenced");
         LOG.error(
-            "fencing event=fenced lv={} reason=\"{}\": exclusively active LV now maps to an error"
-                + " target; every I/O to it fails until ownership is revalidated",
+            "fencing event=fenced lv={} reason=\"{}\": active LV ({}) now maps to an error target;"
+                + " every I/O to it fails until ownership is revalidated",
             key,
-            reason);
+            reason,
+            a.mode() == ActivationMode.EXCLUSIVE ? "exclusive" : "shared");
       } catch (Exception e) {
         metrics.fencingEvent("fence_failed");
         LOG.error(
@@ -119,6 +123,15 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
             e);
       }
     }
+  }
+
+  /**
+   * This node registered or dropped its activation of {@code vg/lv} afresh (under the VG lock, with
+   * a good connection): a fence left over from an expired session no longer applies, and the LV
+   * must be fenced again at the next outage (a key left here would be skipped by it).
+   */
+  public synchronized void released(String vgUuid, String lvUuid) {
+    fenced.remove(vgUuid + "/" + lvUuid);
   }
 
   @Override
@@ -135,7 +148,7 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
         activations.forget(vgLv[0], vgLv[1]);
         metrics.fencingEvent("stays_fenced");
         LOG.error(
-            "fencing event=stays_fenced lv={}: its exclusive activation expired with the session"
+            "fencing event=stays_fenced lv={}: its activation expired with the session"
                 + " and another node may own it now; deactivate it here",
             key);
       }

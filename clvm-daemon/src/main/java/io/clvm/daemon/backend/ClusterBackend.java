@@ -175,7 +175,17 @@ public final class ClusterBackend implements AutoCloseable {
             vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
         if (lv.isPresent()) {
           long start = System.nanoTime();
-          var outcome = tables.activate(vg, lv.get());
+          io.clvm.dm.lvm.LvActivation.Outcome outcome;
+          // Under the tables' monitor, the activation must still be this node's: a deactivation
+          // (lvchange -an, lvremove) removes the table and forgets the local activation under the
+          // same monitor, so a reload from a text read before it can no longer re-create a table
+          // that nothing owns (found by the fault-injection suite).
+          synchronized (tables) {
+            if (!c.activations().local().contains(a)) {
+              continue;
+            }
+            outcome = tables.activate(vg, lv.get());
+          }
           if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
             c.metrics()
                 .reload(
@@ -367,6 +377,20 @@ public final class ClusterBackend implements AutoCloseable {
         }
         o.set("applied", Json.MAPPER.valueToTree(v.applied()));
       }
+      // This node's device-mapper as it is (kernel or recorded): name, dm UUID, live table; and
+      // the device each PV is on here, so that a table can be checked against the metadata.
+      ArrayNode devs = cl.putArray("devices_here");
+      tables
+          .devices()
+          .forEach(
+              (name, d) -> {
+                ObjectNode x = devs.addObject();
+                x.put("name", name);
+                x.put("uuid", d[0]);
+                x.put("table", d[1]);
+              });
+      ObjectNode pvDevs = cl.putObject("pv_devices_here");
+      tables.pvNumbers().forEach((pv, number) -> pvDevs.put(pv.raw(), number.toString()));
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
     StringBuilder b = new StringBuilder();

@@ -332,6 +332,10 @@ public final class ClusterCoordinator implements Coordinator {
       } else {
         cluster().activations().activate(h.lock(), vgUuid, lvUuid, m);
       }
+      // Registered afresh by this session: a fence left from an expired session (stays_fenced)
+      // no longer applies, and the next outage must fence the LV again.
+      cluster().fencer().released(vgUuid, lvUuid);
+      backend.tables().clearFence(vg.name(), lv.name());
       try {
         backend.tables().activate(vg, lv);
       } catch (IOException | RuntimeException e) {
@@ -373,7 +377,15 @@ public final class ClusterCoordinator implements Coordinator {
   @Override
   public void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
     try {
-      backend.tables().deactivate(vg.name(), lv.name());
+      // The table goes and the local activation is forgotten together, under the monitor that
+      // propagation's reload holds while it checks the activation (ClusterBackend.applyCallback):
+      // a reload racing this deactivation either runs before it or skips the LV.
+      synchronized (backend.tables()) {
+        backend.tables().deactivate(vg.name(), lv.name());
+        cluster().activations().forget(vg.id().dashed(), lv.id().dashed());
+      }
+      // Outside the tables' monitor: the fencer holds its own monitor while it fences tables.
+      cluster().fencer().released(vg.id().dashed(), lv.id().dashed());
       cluster().deactivate(vg.id().dashed(), lv.id().dashed());
     } catch (Exception e) {
       throw new EngineException(

@@ -1,10 +1,12 @@
 package io.clvm.daemon.backend;
 
+import io.clvm.dm.DeviceEntry;
 import io.clvm.dm.DeviceMapper;
 import io.clvm.dm.DeviceMapperOperations;
 import io.clvm.dm.DeviceNodes;
 import io.clvm.dm.DeviceNumber;
 import io.clvm.dm.DmName;
+import io.clvm.dm.DmUuid;
 import io.clvm.dm.InMemoryDeviceMapper;
 import io.clvm.dm.KernelDeviceMapper;
 import io.clvm.dm.Sectors;
@@ -99,6 +101,11 @@ public final class NodeTables {
 
   /** Where each PV is: block devices by their number; regular files get a made-up one in memory. */
   synchronized PvDevices pvDevices() throws IOException {
+    return PvDevices.of(pvNumbers());
+  }
+
+  /** {@link #pvDevices()} as a map (status: what this node maps each PV to). */
+  synchronized Map<LvmUuid, DeviceNumber> pvNumbers() throws IOException {
     Map<LvmUuid, DeviceNumber> map = new HashMap<>();
     List<FileDevice> open = new ArrayList<>();
     try {
@@ -137,7 +144,22 @@ public final class NodeTables {
         }
       }
     }
-    return PvDevices.of(map);
+    return map;
+  }
+
+  /**
+   * Every device this node's device-mapper has (this node's prefix or not), by dm name: its dm UUID
+   * (empty if none) and live table as {@code dmsetup table} prints it (empty if none). The
+   * fault-injection suite compares them with the committed metadata.
+   */
+  public synchronized Map<String, String[]> devices() throws IOException {
+    Map<String, String[]> out = new java.util.TreeMap<>();
+    for (DeviceEntry e : dm.listDevices()) {
+      String table =
+          dm.table(e.name(), DeviceMapper.TableSlot.LIVE).map(Table::toString).orElse("");
+      out.put(e.name().value(), new String[] {e.uuid().map(DmUuid::value).orElse(""), table});
+    }
+    return out;
   }
 
   /** Creates or reloads (online) the table of {@code lv}. */
@@ -149,6 +171,14 @@ public final class NodeTables {
       return LvActivation.Outcome.UNCHANGED;
     }
     return activation.activate(d);
+  }
+
+  /**
+   * Forgets the fence of {@code vg/lv} (without reloading): this node owns it afresh, so the next
+   * {@link #activate} loads its real table instead of keeping the {@code error} target.
+   */
+  public synchronized void clearFence(String vg, String lv) {
+    fencedTables.remove(key(vg, lv));
   }
 
   public synchronized boolean deactivate(String vg, String lv) throws IOException {

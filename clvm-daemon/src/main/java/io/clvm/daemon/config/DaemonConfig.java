@@ -187,10 +187,10 @@ public final class DaemonConfig {
   }
 
   /**
-   * How long a suspended connection is tolerated before exclusive LVs are fenced. The ZooKeeper
-   * client reports a silent partition only after 2/3 of the session timeout without a reply, and
-   * the server may expire the session (letting another node take the LV over) at the full timeout:
-   * so the grace must fit in the last third, with margin. Default: a quarter.
+   * How long a suspended connection is tolerated before active LVs are fenced. The ZooKeeper client
+   * reports a silent partition only after 2/3 of the session timeout without a reply, and the
+   * server may expire the session (letting another node take the LV over) at the full timeout: so
+   * the grace must fit in the last third, with margin. Default: a quarter.
    */
   public Duration fencingGrace() {
     return Duration.ofMillis(intValue("fencing.graceMs", (int) (sessionTimeout().toMillis() / 4)));
