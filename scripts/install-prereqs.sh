@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what clvm's tests and demo need on a fresh Debian 12 machine: lvm2 (the compatibility
 # oracle), user-mode-linux (a real kernel with device-mapper, started as a process; gcc builds
-# scripts/uml-xstate-fix.c, see scripts/uml-run.sh), tgt and
-# open-iscsi (the iSCSI scenario), kmod/iproute2 for the guest. Idempotent; needs root.
+# scripts/uml-xstate-fix.c, see scripts/uml-run.sh), tgt, open-iscsi, multipath-tools and udev
+# (the iSCSI scenario: udevd feeds multipathd), kmod/iproute2 for the guest. Idempotent; needs root.
 set -euo pipefail
-pkgs=(lvm2 user-mode-linux tgt open-iscsi multipath-tools iproute2 kmod util-linux gcc libc6-dev)
+pkgs=(lvm2 user-mode-linux tgt open-iscsi multipath-tools udev iproute2 kmod util-linux gcc libc6-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -343,8 +343,20 @@ public final class Display {
       int count = 0;
       int inUseCount = 0;
       int orphanCount = 0;
+      // lvm2 sizes the columns over every PV and VG it found, foreign ones included.
       int nameLen = 0;
       int vgLen = "#orphans_lvm2".length();
+      for (PvScan s : scan.scans()) {
+        if (s.label().isPresent()) {
+          nameLen = Math.max(nameLen, s.device().name().length());
+        }
+      }
+      for (String vgName : scan.vgNames()) {
+        vgLen = Math.max(vgLen, vgName.length());
+      }
+      if (onlyOrphans) {
+        nameLen = 0;
+      }
       for (String vgName : scan.visibleVgNames(console)) {
         VgState st = scan.read(vgName, console);
         vgLen = Math.max(vgLen, vgName.length());

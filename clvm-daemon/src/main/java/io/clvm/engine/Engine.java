@@ -226,6 +226,15 @@ public class Engine {
   Scan scan(boolean writable, List<String> named) throws EngineException {
     java.util.LinkedHashSet<String> all =
         new java.util.LinkedHashSet<>(Devices.candidates(devices));
+    // A named block device that is also a candidate under another name (/dev/mapper/mpatha is the
+    // scan's /dev/dm-0) is one device, scanned once under the name given; scanned twice it would
+    // be its own duplicate PV, and the VG refused.
+    for (String n : named) {
+      long[] number = Devices.majorMinor(n);
+      if (number != null) {
+        all.removeIf(c -> !c.equals(n) && java.util.Arrays.equals(number, Devices.majorMinor(c)));
+      }
+    }
     all.addAll(named);
     return Scan.of(new java.util.ArrayList<>(all), writable, named, console)
         .foreign(config.systemId(), foreign);

@@ -13,7 +13,12 @@ import java.nio.file.Path;
  * The {@code /dev} entries udev would make for device-mapper devices, made by hand where no udev
  * runs (a container, a minimal guest): the block device node {@code /dev/mapper/<name>} and lvm2's
  * link {@code /dev/<vg>/<lv> -> ../mapper/<name>}. {@link #AUTO} leaves them to udev when it is
- * running ({@code /run/udev/control} exists).
+ * running ({@code /run/udev/control} exists), with one exception: the bridge does not use udev
+ * cookies, so udev makes {@code /dev/mapper/<name>} only when it gets to the resume's change event,
+ * some time after the call returned; a caller opening the node at once (lvcreate wiping the new
+ * LV's first block) would race it. So with udev running a missing node is still made here (udev
+ * later replaces it by its own symlink to {@code ../dm-N}), and removed here on device removal
+ * unless udev has already replaced it (a symlink is udev's to remove).
  */
 public final class DeviceNodes {
   /** Makes nodes under {@code /dev} unless udev runs. */
@@ -34,10 +39,22 @@ public final class DeviceNodes {
 
   private final Path dev;
   private final Mode mode;
+  private final Path udevControl;
 
   public DeviceNodes(Path devDirectory, Mode mode) {
+    this(devDirectory, mode, Path.of("/run/udev/control"));
+  }
+
+  /** With {@code udevControl} as the file whose existence means that udev runs (tests). */
+  DeviceNodes(Path devDirectory, Mode mode, Path udevControl) {
     this.dev = devDirectory;
     this.mode = mode;
+    this.udevControl = udevControl;
+  }
+
+  /** AUTO mode with udev running: nodes udev has not made yet are made here (see above). */
+  private boolean udevFallback() {
+    return mode == Mode.AUTO && Files.exists(udevControl);
   }
 
   /** True when this instance makes nodes (mode, and for AUTO: no udev). */
@@ -45,7 +62,7 @@ public final class DeviceNodes {
     return switch (mode) {
       case ALWAYS -> true;
       case NEVER -> false;
-      case AUTO -> !Files.exists(Path.of("/run/udev/control"));
+      case AUTO -> !Files.exists(udevControl);
     };
   }
 
@@ -61,12 +78,16 @@ public final class DeviceNodes {
 
   /** Makes (or corrects) the block device node of {@code name}. */
   public void createNode(DmName name, DeviceNumber device) throws IOException {
-    if (!active()) return;
     Path node = mapperNode(name);
-    Files.createDirectories(node.getParent());
-    if (Files.exists(node, LinkOption.NOFOLLOW_LINKS)) {
-      if (isNodeOf(node, device)) return;
-      Files.delete(node);
+    if (!active()) {
+      if (!udevFallback() || Files.exists(node, LinkOption.NOFOLLOW_LINKS)) return;
+      Files.createDirectories(node.getParent());
+    } else {
+      Files.createDirectories(node.getParent());
+      if (Files.exists(node, LinkOption.NOFOLLOW_LINKS)) {
+        if (isNodeOf(node, device)) return;
+        Files.delete(node);
+      }
     }
     try {
       LibC.Holder.INSTANCE.mknod(node.toString(), LibC.S_IFBLK | 0600, device.toUserspace());
@@ -78,15 +99,18 @@ public final class DeviceNodes {
 
   /** Renames the node of a renamed device. */
   public void renameNode(DmName from, DmName to, DeviceNumber device) throws IOException {
-    if (!active()) return;
-    Files.deleteIfExists(mapperNode(from));
+    removeNode(from);
     createNode(to, device);
   }
 
-  /** Removes the node of {@code name}, if present. */
+  /** Removes the node of {@code name}, if present (with udev running: only a node made here). */
   public void removeNode(DmName name) throws IOException {
-    if (!active()) return;
-    Files.deleteIfExists(mapperNode(name));
+    Path node = mapperNode(name);
+    if (!active()) {
+      if (udevFallback() && !Files.isSymbolicLink(node)) Files.deleteIfExists(node);
+      return;
+    }
+    Files.deleteIfExists(node);
   }
 
   /** Makes {@code /dev/<vg>/<lv>} point at {@code ../mapper/<name>}. */

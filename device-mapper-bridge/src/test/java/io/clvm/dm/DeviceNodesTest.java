@@ -59,4 +59,31 @@ class DeviceNodesTest {
     nodes.removeNode(renamed);
     assertFalse(Files.exists(nodes.mapperNode(renamed)));
   }
+
+  @Test
+  @RequiresRoot
+  void withUdevRunningAMissingNodeIsMadeAndUdevsSymlinksAreLeftAlone() throws Exception {
+    Path control = dev.resolve("udev-control");
+    Files.createFile(control);
+    DeviceNodes nodes = new DeviceNodes(dev, DeviceNodes.Mode.AUTO, control);
+    assertFalse(nodes.active(), "udev runs: links and existing nodes are udev's");
+    DmName name = DmName.of("vg-lv-clvmtest");
+    nodes.createNode(name, new DeviceNumber(253, 7));
+    Path node = nodes.mapperNode(name);
+    assertEquals(new DeviceNumber(253, 7), DeviceNumber.ofNode(node), "made before udev did");
+    nodes.removeNode(name);
+    assertFalse(Files.exists(node, java.nio.file.LinkOption.NOFOLLOW_LINKS), "ours: removed");
+
+    // udev was first: its symlink is kept, and left for udev to remove
+    Files.createSymbolicLink(node, Path.of("../dm-7"));
+    nodes.createNode(name, new DeviceNumber(253, 7));
+    assertTrue(Files.isSymbolicLink(node));
+    nodes.removeNode(name);
+    assertTrue(Files.isSymbolicLink(node));
+    nodes.createLvLink("vg", "lv", name);
+    assertFalse(Files.exists(dev.resolve("vg")), "/dev/<vg>/<lv> links stay udev's");
+
+    Files.delete(control); // udev gone: AUTO makes everything
+    assertTrue(nodes.active());
+  }
 }

@@ -99,14 +99,29 @@ public final class ClusterCoordinator implements Coordinator {
     LockHandle lock;
     try {
       lock = cluster().locks().vg(uuid.get(), label, lockTimeout());
-      // A reader's repair: a committer that died between the commit point and the disk commit
-      // left the disks behind the copy of record; bring them forward before the engine reads.
-      cluster().protocol().repairUnderLock(lock, uuid.get());
     } catch (IOException e) {
       throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("Interrupted while locking VG " + vgName);
+    }
+    try {
+      // A reader's repair: a committer that died between the commit point and the disk commit
+      // left the disks behind the copy of record; bring them forward before the engine reads.
+      cluster().protocol().repairUnderLock(lock, uuid.get());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // the lock must not outlive a failed check (a storage outage would otherwise leave it held
+      // until the daemon stops, and every other command on every node would time out behind it)
+      try {
+        lock.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new EngineException("Interrupted while checking VG " + vgName);
+      }
+      throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
     }
     Held h = new Held(uuid.get(), lock);
     held.put(vgName, h);

@@ -7,6 +7,7 @@ import io.clvm.cluster.commit.MetadataDisks;
 import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.engine.EngineException;
 import io.clvm.engine.MetadataCapacity;
+import io.clvm.format.MetadataException;
 import io.clvm.format.disk.FileDevice;
 import io.clvm.format.disk.MetadataBuffer;
 import io.clvm.format.model.MetadataText;
@@ -84,7 +85,7 @@ final class DiskMetadata implements MetadataDisks {
     try {
       String raw = vgUuid.replace("-", "");
       List<MetadataCopy> copies = new ArrayList<>();
-      for (PvScan s : MetadataStore.scan(devs)) {
+      for (PvScan s : scanNamingFailures(devs)) {
         s.areas()
             .forEach(
                 a ->
@@ -107,6 +108,26 @@ final class DiskMetadata implements MetadataDisks {
     } finally {
       close(devs);
     }
+  }
+
+  /**
+   * Scans each device on its own, so that one that cannot be read (a LUN whose storage server is
+   * gone) fails the read with its name ("Error reading device /dev/dm-0: Input/output error")
+   * rather than a bare "Input/output error". Unlike the engine's scan it does not skip the device:
+   * the roll-forward check must see every copy.
+   */
+  private static List<PvScan> scanNamingFailures(List<FileDevice> devs) throws IOException {
+    List<PvScan> out = new ArrayList<>();
+    for (FileDevice d : devs) {
+      try {
+        out.addAll(MetadataStore.scan(List.of(d)));
+      } catch (MetadataException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new IOException("Error reading device " + d.name() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.clvm.it.iscsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.cli.Main;
@@ -10,11 +12,14 @@ import io.clvm.dm.DeviceInfo;
 import io.clvm.dm.DmName;
 import io.clvm.dm.KernelDeviceMapper;
 import io.clvm.testing.Await;
+import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.uml.InGuest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,18 +29,24 @@ import java.util.Map;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two clvm nodes on the same iSCSI LUNs (through dm-multipath): two clvmd daemons in this guest,
  * each with its own dm name prefix ({@code n1-}, {@code n2-}) standing in for two hosts, ZooKeeper
  * in this JVM. The LV is activated shared on both nodes; a writer on node 2 runs while node 1
  * extends the LV: no I/O errors, the new size visible on node 2 at once, the data intact when read
- * through node 1's device.
+ * through node 1's device. Then the storage server goes away (tgtd killed) and comes back: the
+ * daemons' commands fail with clear errors meanwhile, and afterwards clvm's and lvm2's checks are
+ * clean, the data is intact, and the next lvextend reaches both nodes.
  */
 @InGuest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterOnIscsiInGuest {
   static final Path SCRATCH = Path.of("/tmp/iscsi-cluster-clvmtest");
   static final String VG = "clustervg";
@@ -48,6 +59,10 @@ class ClusterOnIscsiInGuest {
   Multipath mp;
   TestingServer zk;
   final List<Process> daemons = new ArrayList<>();
+
+  /** The writer of the first test, kept to check its data after the outage. */
+  BlockWriter written;
+
   final Path logs = Path.of("iscsi-logs").toAbsolutePath();
 
   @BeforeAll
@@ -184,6 +199,7 @@ class ClusterOnIscsiInGuest {
   }
 
   @Test
+  @Order(1)
   void writerOnNode2WhileNode1Extends() throws Exception {
     String a = mp.maps().get(0).node().toString();
     String b = mp.maps().get(1).node().toString();
@@ -206,6 +222,101 @@ class ClusterOnIscsiInGuest {
       w.close();
       w.assertNoErrors();
       w.verify(lvNode(1), 40 * MIB_BLOCKS);
+      written = w;
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theTargetGoingAwayFailsCommandsClearlyAndEverythingResumes() throws Exception {
+    assertTrue(written != null, "needs the data of the first test");
+    String a = mp.maps().get(0).node().toString();
+    String b = mp.maps().get(1).node().toString();
+    lab.stopTarget();
+    long t0 = System.nanoTime();
+    Clvm.Run ext = run(1, "lvextend", "-L", "+4m", VG + "/" + LV);
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    IscsiLab.note("node1 during the outage (" + seconds + " s): " + ext);
+    assertNotEquals(0, ext.status(), ext.toString());
+    assertTrue(seconds < 60, "lvextend took " + seconds + " s during the outage");
+    assertFalse(ext.err().contains("Internal error"), ext.toString());
+    // the daemon's check of the disks under the VG lock names the device it cannot read
+    assertTrue(
+        ext.err().contains("Error reading device " + a)
+            || ext.err().contains("Error reading device " + b),
+        ext.toString());
+    // the failed command released the VG lock: node 2's change fails as fast, not after the lock
+    // timeout (a leaked lock once made every later command wait for it)
+    t0 = System.nanoTime();
+    Clvm.Run ext2 = run(2, "lvextend", "-L", "+4m", VG + "/" + LV);
+    seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    IscsiLab.note("node2 during the outage (" + seconds + " s): " + ext2);
+    assertNotEquals(0, ext2.status(), ext2.toString());
+    assertTrue(seconds < 30, "node 2's lvextend took " + seconds + " s: a lock left held?");
+    assertTrue(ext2.err().contains("Error reading device"), ext2.toString());
+    Clvm.Run vgs = run(2, "vgs", VG);
+    IscsiLab.note("node2 during the outage: " + vgs);
+    assertNotEquals(0, vgs.status(), vgs.toString());
+    assertTrue(vgs.err().contains("Error reading device"), vgs.toString());
+    // the cluster itself is fine: both daemons answer, nobody was fenced
+    Clvm.Run status = run(2, "cluster", "status");
+    IscsiLab.note("cluster status during the outage: " + status);
+    assertEquals(0, status.status(), status.toString());
+    for (Process p : daemons) {
+      assertTrue(p.isAlive(), "a daemon died during the outage");
+    }
+    ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
+    try (FileChannel ch = BlockWriter.openDirect(lvNode(2), false)) {
+      ch.read(buf, 0);
+      throw new AssertionError("read through node 2's LV succeeded with the target down");
+    } catch (IOException expected) {
+      IscsiLab.note("node 2 LV read during the outage: " + expected);
+    }
+
+    lab.startTarget();
+    Await.until(
+        "the sessions to come back",
+        Duration.ofSeconds(60),
+        () ->
+            lab.luns().stream()
+                .allMatch(l -> l.paths().stream().allMatch(p -> readable(p.node()))));
+    mp.refresh(lab.luns());
+    for (int n = 1; n <= NODES; n++) {
+      Clvm.Run ck = run(n, "vgck", VG);
+      IscsiLab.note("node" + n + ": " + ck);
+      assertEquals(0, ck.status(), ck.toString());
+      assertFalse(ck.err().contains("WARNING"), ck.toString());
+    }
+    // lvm2's view of the same disks (read-only: it may only read a clvm VG, with --shared)
+    try (Lvm2Oracle lvm2 = Lvm2Oracle.forDevices(Path.of(a), Path.of(b))) {
+      Lvm2Oracle.Result v =
+          lvm2.run("vgs", "--shared", "--noheadings", "--units", "m", "-o", "vg_name,lv_count", VG);
+      IscsiLab.note(v.toString());
+      assertTrue(v.ok(), v.toString());
+      assertTrue(v.errors().isEmpty(), v.toString());
+      Lvm2Oracle.Result l =
+          lvm2.run("lvs", "--shared", "--noheadings", "--units", "m", "-o", "lv_size", VG);
+      assertTrue(l.ok() && l.stdout().contains("40.00m"), l.toString());
+      for (String dev : List.of(a, b)) {
+        Lvm2Oracle.Result ck = lvm2.run("pvck", dev);
+        IscsiLab.note(ck.toString());
+        assertTrue(ck.ok(), ck.toString());
+      }
+    }
+    Clvm.Run lvs = run(2, "lvs", "--noheadings", "--units", "m", "-o", "lv_size", VG).ok();
+    assertTrue(lvs.out().contains("40.00m"), "the failed lvextend changed nothing: " + lvs);
+    Clvm.Run again = run(1, "lvextend", "-L", "+4m", VG + "/" + LV).ok();
+    assertTrue(again.out().contains("applied on 2/2 nodes"), again.toString());
+    assertEquals(44L << 20, bytes(lvNode(2)), "the new size on node 2");
+    written.verify(lvNode(2), 40 * MIB_BLOCKS); // (node 1's view was checked before the outage)
+  }
+
+  private static boolean readable(Path dev) {
+    ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
+    try (FileChannel ch = BlockWriter.openDirect(dev, false)) {
+      return ch.read(buf, 0) > 0;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -25,14 +25,16 @@ import java.util.regex.Pattern;
  * 127.0.0.1:3260} and {@code 127.0.0.2:3260} (both on {@code lo}: two network paths to one target),
  * and {@code iscsid} logged in through both, so that every LUN appears as two SCSI disks.
  *
- * <p>The host's configuration is never touched: the guest gets a private tmpfs over {@code
- * /etc/iscsi} holding copies of {@code initiatorname.iscsi} and {@code iscsid.conf} (with short
- * timeouts, so that I/O fails within seconds when the target is gone instead of queueing for two
- * minutes), tgtd's control socket is under the guest's private {@code /run}, and the backing files
- * are in a scratch folder. The fixture refuses to run outside the guest ({@code CLVM_IN_UML=1}).
+ * <p>The host's configuration is never touched: the guest gets a private overlay over {@code /etc}
+ * (its writes go to the guest's tmpfs), holding adjusted copies of {@code initiatorname.iscsi} and
+ * {@code iscsid.conf} (with short timeouts, so that I/O fails within seconds when the target is
+ * gone instead of queueing for two minutes), tgtd's control socket is under the guest's private
+ * {@code /run}, and the backing files are in a scratch folder. The fixture refuses to run outside
+ * the guest ({@code CLVM_IN_UML=1}).
  *
  * <p>{@link #close} undoes everything in reverse order, each step even when an earlier one failed:
- * log out, stop iscsid, stop tgtd, unmount the private {@code /etc/iscsi}, delete the images.
+ * log out, stop iscsid, stop tgtd, unmount the private {@code /etc} (and check that the host's
+ * {@code /etc/iscsi} and {@code /etc/multipath} did not change), delete the images.
  */
 final class IscsiLab implements AutoCloseable {
   static final String IQN = "iqn.2026-11.io.clvm:storage-clvmtest";
@@ -58,6 +60,7 @@ final class IscsiLab implements AutoCloseable {
   private Process tgtd;
   private Process iscsid;
   private boolean etcMounted;
+  private String hostEtcBefore;
 
   private static final long T0 = System.nanoTime();
 
@@ -112,7 +115,7 @@ final class IscsiLab implements AutoCloseable {
   private void start() throws IOException {
     Files.createDirectories(scratch);
     Files.createDirectories(logs);
-    Proc.sh(60, "modprobe -a sd_mod iscsi_tcp dm-multipath dm-round-robin")
+    Proc.sh(60, "modprobe -a sd_mod iscsi_tcp dm-multipath dm-round-robin dm-service-time overlay")
         .orThrow("loading iscsi_tcp and dm-multipath");
     note("modules loaded");
     privateEtc();
@@ -158,7 +161,13 @@ final class IscsiLab implements AutoCloseable {
     note("disks: " + disks());
   }
 
-  /** A tmpfs over /etc/iscsi with copies of the host's two files, adjusted. */
+  /**
+   * A private {@code /etc} for the guest: an overlay whose lower layer is the host's {@code /etc}
+   * (read-only through it) and whose upper layer is a folder of the guest's private {@code /run}
+   * tmpfs, so that iscsiadm's node records, multipath-tools' {@code wwids} and {@code bindings}
+   * files and every configuration file the tests write land in the guest's memory, never on the
+   * host. The host's {@code iscsid.conf} is copied with {@link #SETTINGS} replaced.
+   */
   private void privateEtc() throws IOException {
     Path etc = Path.of("/etc/iscsi");
     String conf = "";
@@ -166,10 +175,24 @@ final class IscsiLab implements AutoCloseable {
     if (Files.isReadable(hostConf)) {
       conf = Files.readString(hostConf, StandardCharsets.UTF_8);
     }
+    hostEtcBefore = hostEtcState();
     Files.createDirectories(Path.of("/run/lock/iscsi"));
-    Proc.sh(30, "mkdir -p /etc/iscsi && mount -t tmpfs -o mode=0755 clvmtest-iscsi /etc/iscsi")
-        .orThrow("mounting a private /etc/iscsi");
+    Proc.sh(
+            30,
+            "rm -rf "
+                + ETC_UPPER.getParent()
+                + " && mkdir -p "
+                + ETC_UPPER
+                + " "
+                + ETC_WORK
+                + " && mount -t overlay clvmtest-etc -o lowerdir=/etc,upperdir="
+                + ETC_UPPER
+                + ",workdir="
+                + ETC_WORK
+                + " /etc")
+        .orThrow("mounting a private overlay over /etc");
     etcMounted = true;
+    Files.createDirectories(etc);
     StringBuilder b = new StringBuilder();
     for (String line : conf.split("\n", -1)) {
       String key = line.contains("=") ? line.substring(0, line.indexOf('=')).strip() : "";
@@ -184,6 +207,36 @@ final class IscsiLab implements AutoCloseable {
         etc.resolve("initiatorname.iscsi"),
         "InitiatorName=" + INITIATOR + "\n",
         StandardCharsets.UTF_8);
+  }
+
+  /** The guest's private upper layer over /etc (in its private /run tmpfs). */
+  static final Path ETC_UPPER = Path.of("/run/clvmtest-etc/upper");
+
+  private static final Path ETC_WORK = Path.of("/run/clvmtest-etc/work");
+
+  /**
+   * What the tests could write below the host's /etc, as seen with no overlay mounted: the entries
+   * of {@code /etc/iscsi} (with their modification times) and whether {@code /etc/multipath} and
+   * {@code /etc/multipath.conf} exist. {@link #close} compares it with the state before.
+   */
+  static String hostEtcState() throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String p : List.of("/etc/iscsi", "/etc/multipath", "/etc/multipath.conf")) {
+      Path path = Path.of(p);
+      b.append(p).append(Files.exists(path) ? " exists" : " absent").append('\n');
+      if (Files.isDirectory(path)) {
+        try (java.util.stream.Stream<Path> w = Files.walk(path)) {
+          for (Path f : w.sorted().toList()) {
+            b.append("  ")
+                .append(f)
+                .append(' ')
+                .append(Files.getLastModifiedTime(f).toMillis())
+                .append('\n');
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 
   /** Starts tgtd and exports the LUNs on both portals (again, after {@link #stopTarget}). */
@@ -352,7 +405,7 @@ final class IscsiLab implements AutoCloseable {
     return Files.readString(p, StandardCharsets.US_ASCII).strip();
   }
 
-  private static boolean unixSocketListed(String name) {
+  static boolean unixSocketListed(String name) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
         if (line.endsWith(" " + name)) {
@@ -389,14 +442,24 @@ final class IscsiLab implements AutoCloseable {
         problems.add(e);
       }
     }
-    Proc.stop(iscsid, 10);
+    note("teardown: logged out");
+    // neither daemon exits promptly on SIGTERM (each took the whole 10 s grace): the sessions are
+    // gone, so iscsid gets a short one, and tgtd is killed as stopTarget kills it
+    Proc.stop(iscsid, 2);
     iscsid = null;
-    Proc.stop(tgtd, 10);
-    tgtd = null;
+    stopTarget();
+    note("teardown: iscsid and tgtd stopped");
     if (etcMounted) {
       try {
-        Proc.run(30, List.of("umount", "-l", "/etc/iscsi")).orThrow("unmounting /etc/iscsi");
+        Proc.sh(30, "umount -l /etc && rm -rf " + ETC_UPPER.getParent())
+            .orThrow("unmounting the overlay on /etc");
         etcMounted = false;
+        String after = hostEtcState();
+        if (!after.equals(hostEtcBefore)) {
+          problems.add(
+              new IllegalStateException(
+                  "the host's /etc changed:\nbefore\n" + hostEtcBefore + "after\n" + after));
+        }
       } catch (IOException | RuntimeException e) {
         problems.add(e);
       }
@@ -408,6 +471,7 @@ final class IscsiLab implements AutoCloseable {
         problems.add(e);
       }
     }
+    note("teardown done");
     if (!problems.isEmpty()) {
       IOException e = new IOException("iSCSI teardown incomplete");
       problems.forEach(e::addSuppressed);
