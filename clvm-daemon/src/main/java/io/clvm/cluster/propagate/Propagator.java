@@ -190,8 +190,20 @@ public final class Propagator implements AutoCloseable {
       }
       throw e;
     }
-    record(vgUuid, committed.seqno());
-    applied.put(vgUuid, committed.seqno());
+    // Known here before it is announced: whoever sees applied/<node> (the committer's wait, cluster
+    // status) may ask this node next, and must not find it behind its own record.
+    Long before = applied.put(vgUuid, committed.seqno());
+    try {
+      record(vgUuid, committed.seqno());
+    } catch (Exception e) {
+      // Not announced: forget it, so that the next event of this VG applies and records it again.
+      if (before == null) {
+        applied.remove(vgUuid, committed.seqno());
+      } else {
+        applied.replace(vgUuid, committed.seqno(), before);
+      }
+      throw e;
+    }
     metrics.applied(committedAt(vgUuid, committed.seqno()), System.nanoTime() - start);
     if (restore) {
       intents.ack(vgUuid, nodeId, IntentAck.of(was.id(), IntentAck.State.RESTORED, null));
