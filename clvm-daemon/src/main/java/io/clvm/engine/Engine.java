@@ -150,6 +150,7 @@ public class Engine {
     if (coordinator != null) {
       written = coordinator.commit(old, next);
       archiveAndBackUp(old, written);
+      writer().warnIfNearlyFull(scan, old, written);
     } else {
       written = writer().commit(scan, old, next);
     }

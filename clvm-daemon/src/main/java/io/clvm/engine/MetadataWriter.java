@@ -96,6 +96,46 @@ final class MetadataWriter {
     return next;
   }
 
+  /**
+   * Cluster mode: the committing daemon refused a text that would not fit before writing it, but
+   * its 80 % warning only reaches the daemon's log; the admin who ran the command must see it too,
+   * as in local mode. Printing the text again costs time, so a VG whose previous copy was under
+   * half of its smallest area is passed over: one command does not grow the text by 30 % of it.
+   */
+  void warnIfNearlyFull(Scan scan, VgState old, VolumeGroup written) {
+    List<PvScan> scans = new ArrayList<>();
+    for (PhysicalVolume pv : written.pvs()) {
+      PvScan s = scanOf(scan, old, pv);
+      if (s != null) {
+        scans.add(s);
+      }
+    }
+    java.util.Optional<MetadataCapacity.Area> smallest = MetadataCapacity.smallest(scans);
+    if (smallest.isEmpty()) {
+      return;
+    }
+    if (old != null
+        && old.read() != null
+        && old.read().current() != null
+        && old.read().current().text() != null) {
+      long previous = old.read().current().text().length;
+      if (previous * 2 < smallest.get().maxCopy()) {
+        return;
+      }
+    }
+    MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
+    int bytes =
+        MetadataText.printOnDisk(new VgMetadata(written, header))
+            .getBytes(StandardCharsets.UTF_8)
+            .length;
+    try {
+      MetadataCapacity.check(written.name(), scans, bytes).ifPresent(console::warn);
+    } catch (EngineException e) {
+      // Committed already: the daemon checked the text it wrote; this copy's header differs.
+      console.warn(e.getMessage());
+    }
+  }
+
   private static PvScan scanOf(Scan scan, VgState old, PhysicalVolume pv) {
     if (old != null && old.scan(pv) != null) {
       return old.scan(pv);

@@ -166,7 +166,8 @@ final class DiskMetadata implements MetadataDisks {
       }
     }
     try {
-      // Refused before the first byte is written; the 80 % warning goes to the daemon's log.
+      // Refused before the first byte is written; the 80 % warning goes to the daemon's log here
+      // and to the admin's terminal from the engine (MetadataWriter.warnIfNearlyFull).
       MetadataCapacity.check(vg.name(), mineScans, textBytes)
           .ifPresent(w -> LOG.warn("metadata capacity vg={}: {}", vg.name(), w));
     } catch (EngineException e) {
