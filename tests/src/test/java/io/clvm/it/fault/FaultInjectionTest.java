@@ -60,7 +60,15 @@ class FaultInjectionTest {
   private static final int SLOTS_PER_WORKER = 3;
   private static final int SESSION_TIMEOUT_MS = 6000;
 
-  private final long seed = Long.getLong("clvm.fault.seed", System.currentTimeMillis() % 1_000_000);
+  // A fixed schedule for the CI-sized run, so that a build fails or passes for the code's sake
+  // (the threads' interleaving is still the machine's); new schedules are the long run's job, and
+  // -Dclvm.fault.seed=0 asks for a fresh one here.
+  private final long seed = chooseSeed(Long.getLong("clvm.fault.seed", 213_502L));
+
+  private static long chooseSeed(long asked) {
+    return asked != 0 ? asked : 1 + System.currentTimeMillis() % 999_999;
+  }
+
   private final int ops = Integer.getInteger("clvm.fault.ops", 240);
   private final int every = Integer.getInteger("clvm.fault.every", 12);
   // The long run may be bounded in time as well: the workload stops at whichever comes first.
