@@ -69,9 +69,7 @@ final class MetadataWriter {
       devices.add(s.device());
       scans.add(s);
     }
-    MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
-    String text = MetadataText.printOnDisk(new VgMetadata(next, header));
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = onDiskText(next);
     // Refused before the archive and before the first byte on disk; warned about when nearly full.
     MetadataCapacity.check(next.name(), scans, bytes.length).ifPresent(console::warn);
     if (old != null) {
@@ -123,17 +121,19 @@ final class MetadataWriter {
         return;
       }
     }
-    MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
-    int bytes =
-        MetadataText.printOnDisk(new VgMetadata(written, header))
-            .getBytes(StandardCharsets.UTF_8)
-            .length;
+    int bytes = onDiskText(written).length;
     try {
       MetadataCapacity.check(written.name(), scans, bytes).ifPresent(console::warn);
     } catch (EngineException e) {
       // Committed already: the daemon checked the text it wrote; this copy's header differs.
       console.warn(e.getMessage());
     }
+  }
+
+  /** The text a metadata area holds for {@code vg}, with the header this command writes. */
+  private byte[] onDiskText(VolumeGroup vg) {
+    MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
+    return MetadataText.printOnDisk(new VgMetadata(vg, header)).getBytes(StandardCharsets.UTF_8);
   }
 
   private static PvScan scanOf(Scan scan, VgState old, PhysicalVolume pv) {
