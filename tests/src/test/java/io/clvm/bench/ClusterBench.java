@@ -3,6 +3,7 @@ package io.clvm.bench;
 import io.clvm.cluster.Json;
 import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.propagate.AppliedRecord;
+import io.clvm.it.harness.CliResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -465,7 +466,7 @@ public final class ClusterBench {
     int all = 0;
     for (int i = 0; i < o.extends_(); i++) {
       long t0 = System.nanoTime();
-      BenchCluster.Result r = c.ok(1 + i % 3, "lvextend", "-l", "+1", VG + "/ext");
+      CliResult r = c.ok(1 + i % 3, "lvextend", "-l", "+1", VG + "/ext");
       lat.add((System.nanoTime() - t0) / 1e6);
       if (r.out().contains("applied on 3/3 nodes") || r.err().contains("applied on 3/3 nodes")) {
         all++;
@@ -646,7 +647,7 @@ public final class ClusterBench {
     int taker = 2;
     for (int r = 0; r < o.takeovers(); r++) {
       c.ok(victim, "lvchange", "-aey", VG + "/tk");
-      BenchCluster.Result refused = c.run(taker, "lvchange", "-aey", VG + "/tk");
+      CliResult refused = c.run(taker, "lvchange", "-aey", VG + "/tk");
       if (refused.ok()) {
         throw new IllegalStateException("exclusive activation on two nodes: " + refused);
       }

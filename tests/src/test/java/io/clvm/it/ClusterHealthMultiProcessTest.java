@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clvm.cluster.Json;
+import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class ClusterHealthMultiProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private static JsonNode health(ThreeNodeCluster c, int node) {
-    ThreeNodeCluster.Result r = c.run(node, "cluster", "health", "--reportformat", "json");
+    CliResult r = c.run(node, "cluster", "health", "--reportformat", "json");
     try {
       JsonNode h = Json.MAPPER.readTree(r.out()).path("health");
       assertEquals(h.path("exit_code").asInt(), r.exit(), r.toString());
@@ -45,14 +46,14 @@ class ClusterHealthMultiProcessTest {
           () -> health(c, 2).path("state").asText().equals("healthy"));
       JsonNode ok = health(c, 1);
       assertEquals(3, ok.path("nodes").size(), ok.toString());
-      ThreeNodeCluster.Result text = c.run(3, "cluster", "health");
+      CliResult text = c.run(3, "cluster", "health");
       assertEquals(0, text.exit(), text.toString());
       assertTrue(text.out().contains("Cluster it: HEALTHY (exit 0)"), text.out());
 
       // node2: DEBUG for the commit protocol, by editing its clvm.conf and reloading it
       Files.writeString(
           c.config(2), "log.level.io.clvm.cluster.commit = \"DEBUG\"\n", StandardOpenOption.APPEND);
-      ThreeNodeCluster.Result reload = c.run(2, "cluster", "reload-config");
+      CliResult reload = c.run(2, "cluster", "reload-config");
       assertEquals(0, reload.exit(), reload.toString());
       c.ok(2, "lvcreate", "-an", "-n", "b", "-L", "8M", "vgh");
       Await.until(
@@ -61,7 +62,7 @@ class ClusterHealthMultiProcessTest {
           () -> logContains(c.log(2), "DEBUG", "DISK_COMMIT"));
       assertTrue(
           logContains(c.log(2), "log level io.clvm.cluster.commit: INFO -> DEBUG"),
-          ThreeNodeCluster.tail(c.log(2)));
+          io.clvm.testing.cluster.LogTail.of(c.log(2), 30));
 
       // node3's clvmd stops (SIGTERM, as systemctl stop): it is missing for the others
       // found by the pid clvm cluster status reports for it
@@ -83,10 +84,10 @@ class ClusterHealthMultiProcessTest {
           () -> health(c, 1).path("state").asText().equals("degraded"));
       JsonNode degraded = health(c, 1);
       assertEquals("node3", degraded.path("missing_nodes").get(0).asText(), degraded.toString());
-      ThreeNodeCluster.Result d = c.run(2, "cluster", "health");
+      CliResult d = c.run(2, "cluster", "health");
       assertEquals(1, d.exit(), d.toString());
       assertTrue(d.out().contains("node node3 is not registered"), d.out());
-      ThreeNodeCluster.Result gone = c.run(3, "cluster", "health");
+      CliResult gone = c.run(3, "cluster", "health");
       assertEquals(4, gone.exit(), gone.toString());
     }
   }

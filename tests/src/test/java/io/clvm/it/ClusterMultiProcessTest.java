@@ -16,6 +16,7 @@ import io.clvm.format.model.StripedSegment;
 import io.clvm.format.model.VolumeGroup;
 import io.clvm.format.store.MetadataStore;
 import io.clvm.format.store.VgRead;
+import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
 import io.clvm.testing.RequiresLvm2;
 import io.clvm.testing.lvm2.Lvm2Oracle;
@@ -108,8 +109,7 @@ class ClusterMultiProcessTest {
                 () -> {
                   for (int i = 0; i < LVS_PER_THREAD; i++) {
                     String lv = "n" + n + "t" + thread + "lv" + i;
-                    ThreeNodeCluster.Result c =
-                        cluster.run(n, "lvcreate", "-an", "-l", "1", "-n", lv, "vg");
+                    CliResult c = cluster.run(n, "lvcreate", "-an", "-l", "1", "-n", lv, "vg");
                     if (!c.ok()) {
                       check(c, unclear, refused);
                       continue;
@@ -117,8 +117,7 @@ class ClusterMultiProcessTest {
                     expectedExtents.put(lv, 1);
                     // extended through the next node: allocation there, against the committed VG
                     int other = n % ThreeNodeCluster.NODES + 1;
-                    ThreeNodeCluster.Result e =
-                        cluster.run(other, "lvextend", "-l", "+1", "vg/" + lv);
+                    CliResult e = cluster.run(other, "lvextend", "-l", "+1", "vg/" + lv);
                     if (e.ok()) {
                       expectedExtents.put(lv, 2);
                     } else {
@@ -151,8 +150,7 @@ class ClusterMultiProcessTest {
     assertNoOverlaps(vg);
   }
 
-  private static void check(
-      ThreeNodeCluster.Result r, List<String> unclear, AtomicInteger refused) {
+  private static void check(CliResult r, List<String> unclear, AtomicInteger refused) {
     refused.incrementAndGet();
     if (r.exit() != 5 || r.err().isBlank()) {
       unclear.add(r.toString());
@@ -197,7 +195,7 @@ class ClusterMultiProcessTest {
     for (int n = 1; n <= 3; n++) {
       cluster.ok(n, "lvchange", "-asy", "vg/shared");
     }
-    ThreeNodeCluster.Result r = cluster.ok(1, "lvextend", "-l", "+3", "vg/shared");
+    CliResult r = cluster.ok(1, "lvextend", "-l", "+3", "vg/shared");
     assertTrue(r.out().contains("applied on 3/3 nodes"), r.toString());
 
     // Every node recorded the new seqno as applied (its table reloaded), seen from node 2.
@@ -240,11 +238,11 @@ class ClusterMultiProcessTest {
         !Files.exists(other) || !Files.readString(other).contains("seqno = " + seqno + "\n"),
         "node2 made no commit at seqno " + seqno);
     // A reduce of an LV active everywhere: every node loads the smaller table, then the commit.
-    ThreeNodeCluster.Result reduce = cluster.ok(1, "lvreduce", "-y", "-l", "-1", "vg/shared");
+    CliResult reduce = cluster.ok(1, "lvreduce", "-y", "-l", "-1", "vg/shared");
     assertTrue(reduce.out().contains("applied on 3/3 nodes"), reduce.toString());
     assertEquals(4, onDisk().lv("shared").orElseThrow().extentCount());
     // ... but it cannot be removed behind the other nodes' backs.
-    ThreeNodeCluster.Result remove = cluster.run(1, "lvremove", "-y", "vg/shared");
+    CliResult remove = cluster.run(1, "lvremove", "-y", "vg/shared");
     assertEquals(5, remove.exit(), remove.toString());
     assertTrue(remove.err().contains("active on node(s)"), remove.toString());
   }
@@ -263,7 +261,7 @@ class ClusterMultiProcessTest {
     }
     cluster.restart(1, "testing.failAt = \"REDUCE_RELOADED\"", "testing.failMode = \"halt\"");
     cluster.ok(1, "lvchange", "-asy", "vg/crash"); // its activation went with the old session
-    ThreeNodeCluster.Result r = cluster.run(1, "lvreduce", "-y", "-l", "2", "vg/crash");
+    CliResult r = cluster.run(1, "lvreduce", "-y", "-l", "2", "vg/crash");
     assertEquals(5, r.exit(), r.toString());
     assertEquals(137, cluster.awaitExit(1, Duration.ofSeconds(30)));
     for (int n = 2; n <= 3; n++) {
@@ -275,7 +273,7 @@ class ClusterMultiProcessTest {
     }
     assertEquals(4, onDisk().lv("crash").orElseThrow().extentCount());
     cluster.restart(1);
-    ThreeNodeCluster.Result again = cluster.ok(2, "lvreduce", "-y", "-l", "2", "vg/crash");
+    CliResult again = cluster.ok(2, "lvreduce", "-y", "-l", "2", "vg/crash");
     assertTrue(again.out().contains("applied on 2/2 nodes"), again.toString());
     assertEquals(2, onDisk().lv("crash").orElseThrow().extentCount());
   }
@@ -285,10 +283,10 @@ class ClusterMultiProcessTest {
   void exclusiveActivationConflictIsRefused() {
     cluster.ok(1, "lvcreate", "-an", "-l", "1", "-n", "excl", "vg");
     cluster.ok(2, "lvchange", "-aey", "vg/excl");
-    ThreeNodeCluster.Result ex = cluster.run(3, "lvchange", "-aey", "vg/excl");
+    CliResult ex = cluster.run(3, "lvchange", "-aey", "vg/excl");
     assertEquals(5, ex.exit(), ex.toString());
     assertTrue(ex.err().contains("node2"), "names the node that has it: " + ex);
-    ThreeNodeCluster.Result sh = cluster.run(1, "lvchange", "-asy", "vg/excl");
+    CliResult sh = cluster.run(1, "lvchange", "-asy", "vg/excl");
     assertEquals(5, sh.exit(), sh.toString());
     // Released on node 2, node 3 may take it.
     cluster.ok(2, "lvchange", "-an", "vg/excl");
@@ -299,9 +297,9 @@ class ClusterMultiProcessTest {
   @Order(4)
   void remoteActivationOnOneNodeAndOnAllNodes() throws Exception {
     cluster.ok(1, "lvcreate", "-an", "-l", "1", "-n", "remote", "vg");
-    ThreeNodeCluster.Result r = cluster.ok(1, "lvchange", "-ay", "--node", "node3", "vg/remote");
+    CliResult r = cluster.ok(1, "lvchange", "-ay", "--node", "node3", "vg/remote");
     assertTrue(r.out().contains("done on node node3"), r.toString());
-    ThreeNodeCluster.Result ex = cluster.run(2, "lvchange", "-aey", "vg/remote");
+    CliResult ex = cluster.run(2, "lvchange", "-aey", "vg/remote");
     assertEquals(5, ex.exit(), "-ay is exclusive (lvmlockd's rule): " + ex);
     assertTrue(ex.err().contains("node3"), ex.toString());
     cluster.ok(2, "lvchange", "-an", "--node", "node3", "vg/remote");
@@ -322,8 +320,7 @@ class ClusterMultiProcessTest {
       }
     }
     assertEquals(3, sharedOn, vg.toPrettyString());
-    ThreeNodeCluster.Result unknown =
-        cluster.run(1, "lvchange", "-an", "--node", "node9", "vg/remote");
+    CliResult unknown = cluster.run(1, "lvchange", "-an", "--node", "node9", "vg/remote");
     assertEquals(5, unknown.exit(), unknown.toString());
     assertTrue(unknown.err().contains("not in the cluster"), unknown.toString());
   }

@@ -9,6 +9,7 @@ import io.clvm.format.disk.FileDevice;
 import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.VolumeGroup;
 import io.clvm.format.store.MetadataStore;
+import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class ClusterReduceTest {
   @Order(1)
   void reduceIsLoadedOnEveryNodeThenCommitted() throws Exception {
     assertEveryNodeMaps(8);
-    ThreeNodeCluster.Result r = cluster.ok(1, "lvreduce", "-y", "-l", "6", "vg/data");
+    CliResult r = cluster.ok(1, "lvreduce", "-y", "-l", "6", "vg/data");
     assertTrue(r.out().contains("applied on 3/3 nodes"), r.toString());
     assertEveryNodeMaps(6);
     assertEquals(6, extentsOnDisk());
@@ -104,7 +105,7 @@ class ClusterReduceTest {
   @Order(2)
   void aNodeWhoseReloadFailsIsNamedAndNothingIsCommitted() throws Exception {
     cluster.deviceMapper(3).failNext(InMemoryDeviceMapper.Operation.LOAD, Errno.EBUSY);
-    ThreeNodeCluster.Result r = cluster.run(2, "lvreduce", "-y", "-l", "3", "vg/data");
+    CliResult r = cluster.run(2, "lvreduce", "-y", "-l", "3", "vg/data");
     assertEquals(5, r.exit(), r.toString());
     assertTrue(r.err().contains("node3 (failed: "), r.toString());
     assertTrue(r.err().contains("Nothing was committed"), r.toString());
@@ -126,7 +127,7 @@ class ClusterReduceTest {
   @Test
   @Order(3)
   void aNodeThatDoesNotAnswerInTimeIsNamedAndRestoresLater() throws Exception {
-    ThreeNodeCluster.Result r;
+    CliResult r;
     // node3's device-mapper is busy (its table lock held) for longer than the 3 s round.
     synchronized (cluster.tables(3)) {
       r = cluster.run(1, "lvreduce", "-y", "-l", "4", "vg/data");

@@ -1,22 +1,20 @@
 package io.clvm.it;
 
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
 import io.clvm.cli.cluster.CliDaemonBackend;
 import io.clvm.daemon.Daemon;
 import io.clvm.daemon.backend.NodeTables;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.dm.InMemoryDeviceMapper;
 import io.clvm.dm.table.Table;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.io.StringWriter;
+import io.clvm.it.harness.CliResult;
+import io.clvm.it.harness.InProcessCli;
+import io.clvm.testing.cluster.NodeConfig;
+import io.clvm.testing.cluster.ScratchDir;
+import io.clvm.testing.cluster.ZooKeeperTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.curator.test.TestingServer;
 
@@ -31,22 +29,16 @@ final class InProcessCluster implements AutoCloseable {
 
   private final Path dir;
   private final TestingServer zk;
-  private final List<Path> pvs = new ArrayList<>();
+  private final List<Path> pvs;
   private final List<Daemon> daemons = new ArrayList<>();
   private final List<CliDaemonBackend> backends = new ArrayList<>();
 
   /** {@code extra} lines go into every node's clvm.conf. */
   InProcessCluster(Path dir, long pvBytes, String... extra) throws Exception {
     this.dir = dir;
-    zk = new TestingServer(true);
-    for (int i = 1; i <= NODES; i++) {
-      Path pv = dir.resolve("pv" + i + "-clvmtest.img");
-      try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-        f.setLength(pvBytes);
-      }
-      pvs.add(pv);
-    }
+    zk = ZooKeeperTestServer.start(dir);
     try {
+      pvs = ScratchDir.pvFiles(dir, NODES, pvBytes);
       for (int i = 1; i <= NODES; i++) {
         Files.writeString(config(i), configText(i, extra));
         CliDaemonBackend backend = new CliDaemonBackend();
@@ -68,49 +60,24 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   private String configText(int node, String... extra) {
-    List<String> devices = pvs.stream().map(Path::toString).toList();
-    List<String> lines =
-        new ArrayList<>(
-            List.of(
-                "cluster.name = \"inproc\"",
-                "node.id = \"node" + node + "\"",
-                "zookeeper.connect = \"" + zk.getConnectString() + "\"",
-                "zookeeper.sessionTimeoutMs = 10000",
-                "socket.path = \"" + dir.resolve("node" + node + ".sock") + "\"",
-                "socket.allowedUsers = \"root," + System.getProperty("user.name") + "\"",
-                "socket.readTimeoutMs = 30000",
-                "global.locking_mode = \"cluster\"",
-                "global.lock_dir = \"" + dir.resolve("lock" + node) + "\"",
-                "backup.backup_dir = \"" + dir.resolve("backup" + node) + "\"",
-                "backup.archive_dir = \"" + dir.resolve("archive" + node) + "\"",
-                "devices.devices = \"" + String.join(",", devices) + "\"",
-                "activation.name_prefix = \"ip" + node + "-\"",
-                "activation.device_mapper = \"memory\""));
-    lines.addAll(List.of(extra));
-    return String.join("\n", lines) + "\n";
+    return NodeConfig.clusterNode("inproc", "node" + node)
+        .zookeeper(zk.getConnectString(), 10000)
+        .socket(dir.resolve("node" + node + ".sock"), NodeConfig.rootAndMe())
+        .set("socket.readTimeoutMs", 30000)
+        .localFiles(dir, Integer.toString(node))
+        .devices(pvs)
+        .activation("ip" + node + "-", "memory")
+        .extra(extra)
+        .text();
   }
 
   /** Runs {@code clvm args...} on {@code node} (through its clvmd). */
-  ThreeNodeCluster.Result run(int node, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", config(node).toString()));
-    int exit = Main.run(args, s);
-    return new ThreeNodeCluster.Result(exit, out.toString(), err.toString());
+  CliResult run(int node, String... args) {
+    return InProcessCli.run(config(node), args);
   }
 
-  ThreeNodeCluster.Result ok(int node, String... args) {
-    ThreeNodeCluster.Result r = run(node, args);
-    if (!r.ok()) {
-      throw new AssertionError("node" + node + ": clvm " + String.join(" ", args) + ": " + r);
-    }
-    return r;
+  CliResult ok(int node, String... args) {
+    return InProcessCli.ok("node" + node, config(node), args);
   }
 
   /** {@code node}'s clvmd. */

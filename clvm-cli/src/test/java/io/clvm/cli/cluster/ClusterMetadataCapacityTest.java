@@ -1,19 +1,16 @@
 package io.clvm.cli.cluster;
 
+import static io.clvm.cli.cluster.OneDaemonFixture.config;
+import static io.clvm.cli.cluster.OneDaemonFixture.pvFile;
+import static io.clvm.cli.cluster.OneDaemonFixture.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
+import io.clvm.cli.cluster.OneDaemonFixture.Run;
 import io.clvm.daemon.Daemon;
 import io.clvm.daemon.config.DaemonConfig;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,50 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterMetadataCapacityTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(Path conf, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", conf.toString()));
-    return new Run(Main.run(args, s), out.toString(), err.toString());
-  }
-
-  private String config(Path pv) {
-    return "global {\n  locking_mode = \"cluster\"\n  lock_dir = \""
-        + dir.resolve("lock")
-        + "\"\n}\nbackup {\n  backup_dir = \""
-        + dir.resolve("backup")
-        + "\"\n  archive_dir = \""
-        + dir.resolve("archive")
-        + "\"\n}\ndevices.devices = \""
-        + pv
-        + "\"\nactivation.device_mapper = \"memory\"\n"
-        + "node.id = \"c1\"\ncluster.name = \"cap\"\n"
-        + "zookeeper {\n  embedded.port = 0\n  embedded.dataDir = \""
-        + dir.resolve("zk")
-        + "\"\n}\n"
-        + "socket {\n  path = \""
-        + dir.resolve("clvmd.sock")
-        + "\"\n  allowedUsers = \""
-        + System.getProperty("user.name")
-        + "\"\n}\n";
-  }
-
   @Test
   void warnsTheAdminAbove80PercentAndRefusesBeforeTheAreaOverflows() throws Exception {
-    Path pv = dir.resolve("pv0-clvmtest.img");
-    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-      f.setLength(64L << 20);
-    }
+    Path pv = pvFile(dir, 64L << 20);
     Path conf = dir.resolve("clvm.conf");
-    Files.writeString(conf, config(pv));
+    Files.writeString(conf, config(dir, pv, "c1", "cap").text());
     Daemon d = Daemon.start(DaemonConfig.load(conf), new CliDaemonBackend());
     try {
       for (String[] cmd :

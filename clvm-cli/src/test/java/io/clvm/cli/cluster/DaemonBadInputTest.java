@@ -9,7 +9,6 @@ import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.daemon.control.ControlClient;
 import io.clvm.daemon.control.ControlRequest;
 import io.clvm.daemon.control.ControlResponse;
-import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -31,27 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonBadInputTest {
   @TempDir Path dir;
 
-  private String config(Path pv) {
-    return "global {\n  locking_mode = \"cluster\"\n  lock_dir = \""
-        + dir.resolve("lock")
-        + "\"\n}\nbackup {\n  backup_dir = \""
-        + dir.resolve("backup")
-        + "\"\n  archive_dir = \""
-        + dir.resolve("archive")
-        + "\"\n}\ndevices.devices = \""
-        + pv
-        + "\"\nactivation.device_mapper = \"memory\"\n"
-        + "node.id = \"b1\"\ncluster.name = \"badinput\"\n"
-        + "zookeeper {\n  embedded.port = 0\n  embedded.dataDir = \""
-        + dir.resolve("zk")
-        + "\"\n}\n"
-        + "socket {\n  path = \""
-        + dir.resolve("clvmd.sock")
-        + "\"\n  allowedUsers = \""
-        + System.getProperty("user.name")
-        + "\"\n  readTimeoutMs = 20000\n}\n";
-  }
-
   private ControlResponse command(Path socket, String command, String... argv) throws Exception {
     return ControlClient.send(
         socket, ControlRequest.command(command, List.of(argv), "/", Map.of()));
@@ -59,13 +37,14 @@ class DaemonBadInputTest {
 
   @Test
   void badCommandLinesAndGarbageOnARealDaemon() throws Exception {
-    Path pv = dir.resolve("pv0-clvmtest.img");
-    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-      f.setLength(32L << 20);
-    }
+    Path pv = OneDaemonFixture.pvFile(dir, 32L << 20);
     Path conf = dir.resolve("clvm.conf");
-    Files.writeString(conf, config(pv));
-    Path socket = dir.resolve("clvmd.sock");
+    Files.writeString(
+        conf,
+        OneDaemonFixture.config(dir, pv, "b1", "badinput")
+            .set("socket.readTimeoutMs", 20000)
+            .text());
+    Path socket = OneDaemonFixture.socket(dir);
     try (Daemon d = Daemon.start(DaemonConfig.load(conf), new CliDaemonBackend());
         SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       silent.connect(UnixDomainSocketAddress.of(socket)); // and never says anything

@@ -1,17 +1,14 @@
 package io.clvm.cli.cluster;
 
+import static io.clvm.cli.cluster.OneDaemonFixture.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
+import io.clvm.cli.cluster.OneDaemonFixture.Run;
 import io.clvm.daemon.control.ControlProtocol;
 import io.clvm.daemon.control.ControlRequest;
 import io.clvm.daemon.control.ControlResponse;
 import io.clvm.daemon.control.ControlServer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,21 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Cluster mode on the CLI's side: every command goes to clvmd, never to local locking. */
 class ForwarderTest {
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(Path conf, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", conf.toString()));
-    return new Run(Main.run(args, s), out.toString(), err.toString());
-  }
 
   private Path conf(String mode) throws Exception {
     Path conf = dir.resolve("clvm.conf");

@@ -1,19 +1,15 @@
 package io.clvm.cli.cluster;
 
+import static io.clvm.cli.cluster.OneDaemonFixture.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
+import io.clvm.cli.cluster.OneDaemonFixture.Run;
 import io.clvm.cluster.Json;
 import io.clvm.daemon.Daemon;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.testing.Await;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,41 +37,12 @@ class ObservabilityTest {
 
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(Path conf, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", conf.toString()));
-    return new Run(Main.run(args, s), out.toString(), err.toString());
-  }
-
   private String config(Path pv, String extra) {
-    return "global {\n  locking_mode = \"cluster\"\n  lock_dir = \""
-        + dir.resolve("lock")
-        + "\"\n}\nbackup {\n  backup_dir = \""
-        + dir.resolve("backup")
-        + "\"\n  archive_dir = \""
-        + dir.resolve("archive")
-        + "\"\n}\ndevices.devices = \""
-        + pv
-        + "\"\nactivation.device_mapper = \"memory\"\n"
-        + "node.id = \"o1\"\ncluster.name = \"obs\"\n"
-        + "zookeeper {\n  embedded.port = 0\n  embedded.dataDir = \""
-        + dir.resolve("zk")
-        + "\"\n  auth = \"clvm:obs-secret\"\n}\n"
-        + "socket {\n  path = \""
-        + dir.resolve("clvmd.sock")
-        + "\"\n  allowedUsers = \""
-        + System.getProperty("user.name")
-        + "\"\n}\nmetrics.listen = \"127.0.0.1:0\"\n"
-        + extra;
+    return OneDaemonFixture.config(dir, pv, "o1", "obs")
+        .set("zookeeper.auth", "clvm:obs-secret")
+        .set("metrics.listen", "127.0.0.1:0")
+        .extra(extra)
+        .text();
   }
 
   private static OptionalDouble sample(String body, String name, String... labels) {
@@ -110,10 +76,7 @@ class ObservabilityTest {
 
   @Test
   void metricsHealthAndReloadOfARealDaemon() throws Exception {
-    Path pv = dir.resolve("pv0-clvmtest.img");
-    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-      f.setLength(64L << 20);
-    }
+    Path pv = OneDaemonFixture.pvFile(dir, 64L << 20);
     Path conf = dir.resolve("clvm.conf");
     Files.writeString(conf, config(pv, ""));
     Daemon d = Daemon.start(DaemonConfig.load(conf), new CliDaemonBackend());

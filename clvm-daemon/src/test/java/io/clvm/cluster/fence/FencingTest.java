@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.cluster.ClusterNode;
 import io.clvm.cluster.ConnectionGuard.Health;
-import io.clvm.cluster.TcpProxy;
 import io.clvm.cluster.TestNodes;
 import io.clvm.cluster.ZkTesting;
 import io.clvm.cluster.activation.ActivationConflictException;
@@ -21,6 +20,7 @@ import io.clvm.dm.Sectors;
 import io.clvm.dm.table.LinearTarget;
 import io.clvm.dm.table.Table;
 import io.clvm.testing.Await;
+import io.clvm.testing.net.TcpProxy;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -12,10 +12,12 @@ import io.clvm.dm.lvm.PvDevices;
 import io.clvm.format.model.LogicalVolume;
 import io.clvm.format.model.LvmUuid;
 import io.clvm.format.model.VolumeGroup;
+import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
 import io.clvm.testing.RequiresLvm2;
 import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.lvm2.TestLoopDevice;
+import io.clvm.testing.net.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -217,7 +219,7 @@ class FaultInjectionTest {
       b.append("--- node")
           .append(n)
           .append(" log tail\n")
-          .append(FaultCluster.tail(cluster.log(n)))
+          .append(io.clvm.testing.cluster.LogTail.of(cluster.log(n), 40))
           .append('\n');
     }
     return b.toString();
@@ -266,7 +268,7 @@ class FaultInjectionTest {
   /** After the faults: every daemon up, every server up, every session current. */
   private void heal() throws Exception {
     for (int n = 1; n <= FaultCluster.NODES; n++) {
-      cluster.proxy(n).mode(ZkProxy.Mode.PASS);
+      cluster.proxy(n).mode(TcpProxy.Mode.PASS);
       cluster.startZk(n);
     }
     for (int n = 1; n <= FaultCluster.NODES; n++) {
@@ -310,13 +312,13 @@ class FaultInjectionTest {
     synchronized (workload.slots) {
       workload.slots.add(last);
     }
-    FaultCluster.Result r =
+    CliResult r =
         Await.value(
             "a write to succeed once the faults are healed",
             Duration.ofSeconds(180),
             () -> {
               History.Entry e = history.begin("final", 1, "lvcreate -an -l 1 -n finalg0 vg");
-              FaultCluster.Result x =
+              CliResult x =
                   cluster.run(1, "lvcreate", "-an", "-l", "1", "-n", "finalg0", Workload.VG);
               history.end(e, x.exit(), x.toString());
               return x.ok() || x.err().contains("already exists") ? x : null;
@@ -362,7 +364,7 @@ class FaultInjectionTest {
     }
     checkTables(vg);
     for (int n = 1; n <= FaultCluster.NODES; n++) {
-      FaultCluster.Result ck = cluster.run(n, "vgck", Workload.VG);
+      CliResult ck = cluster.run(n, "vgck", Workload.VG);
       if (!ck.ok() || !ck.err().isBlank()) {
         checker.violation("clvm vgck on node" + n + ": " + ck);
       }
@@ -379,7 +381,7 @@ class FaultInjectionTest {
     Map<String, Map<String, SafetyChecker.Active>> active = checker.readActivations();
     for (int n = 1; n <= FaultCluster.NODES; n++) {
       String node = "node" + n;
-      FaultCluster.Result st = cluster.run(n, "cluster", "status", "--reportformat", "json");
+      CliResult st = cluster.run(n, "cluster", "status", "--reportformat", "json");
       if (!st.ok()) {
         checker.violation(node + ": cluster status failed at rest: " + st);
         continue;

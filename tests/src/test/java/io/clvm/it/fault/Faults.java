@@ -5,7 +5,9 @@ import io.clvm.format.disk.FileDevice;
 import io.clvm.format.store.AreaScan;
 import io.clvm.format.store.MetadataStore;
 import io.clvm.format.store.PvScan;
+import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
+import io.clvm.testing.net.TcpProxy;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -136,9 +138,9 @@ final class Faults {
       case EXPIRE -> {
         long session = awaitSession(node);
         History.Entry e = history.begin("fault", node, "black-hole its ZooKeeper traffic");
-        cluster.proxy(node).mode(ZkProxy.Mode.BLACKHOLE);
+        cluster.proxy(node).mode(TcpProxy.Mode.BLACKHOLE);
         boolean expired = waitFor(Duration.ofSeconds(120), () -> cluster.session(node) != session);
-        cluster.proxy(node).mode(ZkProxy.Mode.PASS);
+        cluster.proxy(node).mode(TcpProxy.Mode.PASS);
         awaitSession(node);
         history.endFault(e, expired ? "session expired, healed" : "session did not expire");
       }
@@ -154,9 +156,9 @@ final class Faults {
       case CUT -> {
         long ms = cluster.sessionTimeoutMs / 5 + rnd.nextInt(cluster.sessionTimeoutMs / 2);
         History.Entry e = history.begin("fault", node, "cut off from ZooKeeper for " + ms + " ms");
-        cluster.proxy(node).mode(ZkProxy.Mode.CUT);
+        cluster.proxy(node).mode(TcpProxy.Mode.CUT);
         waitFor(Duration.ofMillis(ms), () -> false);
-        cluster.proxy(node).mode(ZkProxy.Mode.PASS);
+        cluster.proxy(node).mode(TcpProxy.Mode.PASS);
         history.endFault(e, "reconnected");
       }
       case CORRUPT -> {
@@ -172,7 +174,7 @@ final class Faults {
             e, what + (seen.problems().isEmpty() ? "; already rewritten" : "; unreadable now"));
         // The store falls back to the other copies: a report on any node still reads the VG.
         History.Entry r = history.begin("fault", node, "lvs --noheadings vg (after corruption)");
-        FaultCluster.Result lvs = cluster.run(node, "lvs", "--noheadings", Workload.VG);
+        CliResult lvs = cluster.run(node, "lvs", "--noheadings", Workload.VG);
         history.end(r, lvs.exit(), lvs.toString());
         if (!lvs.ok()) {
           checker.violation(

@@ -2,6 +2,7 @@ package io.clvm.it.fault;
 
 import io.clvm.format.model.LogicalVolume;
 import io.clvm.format.model.VolumeGroup;
+import io.clvm.it.harness.CliResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -157,7 +158,7 @@ final class Workload {
       }
     }
     History.Entry e = history.begin(who, node, String.join(" ", cmd));
-    FaultCluster.Result r = cluster.run(node, cmd);
+    CliResult r = cluster.run(node, cmd);
     history.end(e, r.exit(), r.toString());
     if (r.ok()) {
       acknowledged.incrementAndGet();
@@ -170,8 +171,7 @@ final class Workload {
   }
 
   /** Checks the slot against ZooKeeper's copy of record after operation {@code e}. */
-  private void resolve(
-      History.Entry e, String kind, Slot s, Slot before, Slot after, FaultCluster.Result r) {
+  private void resolve(History.Entry e, String kind, Slot s, Slot before, Slot after, CliResult r) {
     SafetyChecker.Committed c = checker.readZk();
     Slot seen = observe(c.vg(), s);
     if (seen == null) {

@@ -5,27 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
 import io.clvm.dm.DeviceEntry;
 import io.clvm.dm.DeviceInfo;
 import io.clvm.dm.DmName;
 import io.clvm.dm.KernelDeviceMapper;
+import io.clvm.it.harness.CliResult;
+import io.clvm.it.harness.InProcessCli;
 import io.clvm.testing.Await;
+import io.clvm.testing.cluster.ClvmdNodes;
+import io.clvm.testing.cluster.ClvmdProcess;
+import io.clvm.testing.cluster.NodeConfig;
+import io.clvm.testing.cluster.ScratchDir;
+import io.clvm.testing.cluster.ZooKeeperTestServer;
 import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.uml.InGuest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +58,7 @@ class ClusterOnIscsiInGuest {
   KernelDeviceMapper dm;
   Multipath mp;
   TestingServer zk;
-  final List<Process> daemons = new ArrayList<>();
+  ClvmdNodes daemons;
 
   /** The writer of the first test, kept to check its data after the outage. */
   BlockWriter written;
@@ -75,81 +75,32 @@ class ClusterOnIscsiInGuest {
     for (IscsiLab.Lun lun : lab.luns()) {
       mp.create(lun);
     }
-    zk = new TestingServer(true);
+    zk = ZooKeeperTestServer.start(SCRATCH);
+    daemons = new ClvmdNodes(NODES, SCRATCH, logs, "clvmd-node", ClvmdProcess.SMALL_JVM, true);
     for (int n = 1; n <= NODES; n++) {
-      Files.writeString(config(n), configText(n));
-      daemons.add(
-          Proc.start(
-              logs.resolve("clvmd-node" + n + ".log"),
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx160m",
-                  "-XX:TieredStopAtLevel=1",
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.clvm.daemon.Main",
-                  "--config",
-                  config(n).toString())));
+      daemons.start(n, configText(n));
     }
     for (int n = 1; n <= NODES; n++) {
-      int node = n;
-      Process p = daemons.get(n - 1);
-      Await.until(
-          "clvmd node" + n + " to open its socket",
-          Duration.ofSeconds(90),
-          () -> {
-            if (!p.isAlive()) {
-              throw new AssertionError("clvmd node" + node + " exited, see iscsi-logs");
-            }
-            return Files.exists(socket(node));
-          });
+      daemons.awaitUp(n, Duration.ofSeconds(90));
     }
     IscsiLab.note("two clvmd nodes up");
   }
 
-  Path config(int node) {
-    return SCRATCH.resolve("node" + node + ".conf");
-  }
-
-  Path socket(int node) {
-    return SCRATCH.resolve("node" + node + ".sock");
-  }
-
   private String configText(int node) {
-    String devices = mp.maps().get(0).node() + "," + mp.maps().get(1).node();
-    return String.join(
-        "\n",
-        "cluster.name = \"iscsi\"",
-        "node.id = \"node" + node + "\"",
-        "zookeeper.connect = \"" + zk.getConnectString() + "\"",
-        "zookeeper.sessionTimeoutMs = 15000",
-        "propagation.timeoutMs = 20000",
-        "socket.path = \"" + socket(node) + "\"",
-        "socket.allowedUsers = \"root\"",
-        "socket.readTimeoutMs = 60000",
-        "global.locking_mode = \"cluster\"",
-        "global.lock_dir = \"" + SCRATCH.resolve("lock" + node) + "\"",
-        "backup.backup = 0",
-        "backup.archive = 0",
-        "devices.devices = \"" + devices + "\"",
-        "activation.name_prefix = \"n" + node + "-\"",
-        "activation.device_mapper = \"kernel\"",
-        "");
+    return NodeConfig.clusterNode("iscsi", "node" + node)
+        .zookeeper(zk.getConnectString(), 15000)
+        .set("propagation.timeoutMs", 20000)
+        .socket(daemons.socket(node), "root")
+        .set("socket.readTimeoutMs", 60000)
+        .noBackups(SCRATCH.resolve("lock" + node))
+        .devices(List.of(mp.maps().get(0).node(), mp.maps().get(1).node()))
+        .activation("n" + node + "-", "kernel")
+        .text();
   }
 
   Clvm.Run run(int node, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", config(node).toString()));
-    int status = Main.run(args, s);
-    return new Clvm.Run(List.of(args), status, out.toString(), err.toString());
+    CliResult r = InProcessCli.run(daemons.config(node), args);
+    return new Clvm.Run(List.of(args), r.exit(), r.out(), r.err());
   }
 
   private DmName lvName(int node) {
@@ -172,16 +123,19 @@ class ClusterOnIscsiInGuest {
   void stop() throws Exception {
     try (IscsiLab l = lab;
         Multipath m = mp) {
-      for (int n = 1; n <= daemons.size(); n++) {
-        IscsiLab.note("cleanup node" + n + ": " + run(n, "lvchange", "-an", VG + "/" + LV));
+      for (int n = 1; daemons != null && n <= NODES; n++) {
+        if (daemons.daemon(n) != null) {
+          IscsiLab.note("cleanup node" + n + ": " + run(n, "lvchange", "-an", VG + "/" + LV));
+        }
       }
-      for (Process p : daemons) {
-        Proc.stop(p, 20);
+      if (daemons != null) {
+        daemons.close();
       }
       if (zk != null) {
         zk.close();
       }
       removeLvs();
+      ScratchDir.delete(SCRATCH.resolve("zk"));
     }
   }
 
@@ -262,8 +216,8 @@ class ClusterOnIscsiInGuest {
     Clvm.Run status = run(2, "cluster", "status");
     IscsiLab.note("cluster status during the outage: " + status);
     assertEquals(0, status.status(), status.toString());
-    for (Process p : daemons) {
-      assertTrue(p.isAlive(), "a daemon died during the outage");
+    for (int n = 1; n <= NODES; n++) {
+      assertTrue(daemons.daemon(n).alive(), "a daemon died during the outage");
     }
     ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
     try (FileChannel ch = BlockWriter.openDirect(lvNode(2), false)) {

@@ -1,16 +1,11 @@
 package io.clvm.it.iscsi;
 
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
-import java.io.ByteArrayInputStream;
+import io.clvm.it.harness.CliResult;
+import io.clvm.it.harness.InProcessCli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -63,17 +58,7 @@ final class Clvm {
   }
 
   Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            env);
-    List<String> all = new ArrayList<>(Arrays.asList(args));
-    int status = Main.run(all.toArray(new String[0]), s);
-    return new Run(List.copyOf(all), status, out.toString(), err.toString());
+    CliResult r = InProcessCli.run(env, args);
+    return new Run(List.of(args), r.exit(), r.out(), r.err());
   }
 }

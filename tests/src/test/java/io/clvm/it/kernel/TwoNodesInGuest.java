@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.nio.file.ExtendedOpenOption;
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
 import io.clvm.cli.cluster.CliDaemonBackend;
 import io.clvm.daemon.Daemon;
 import io.clvm.daemon.config.DaemonConfig;
@@ -16,13 +14,15 @@ import io.clvm.dm.DmName;
 import io.clvm.dm.KernelDeviceMapper;
 import io.clvm.dm.table.ErrorTarget;
 import io.clvm.dm.table.Table;
+import io.clvm.it.harness.CliResult;
+import io.clvm.it.harness.InProcessCli;
 import io.clvm.testing.Await;
+import io.clvm.testing.cluster.NodeConfig;
+import io.clvm.testing.cluster.ZooKeeperTestServer;
+import io.clvm.testing.net.TcpProxy;
 import io.clvm.testing.uml.InGuest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
@@ -80,7 +79,7 @@ class TwoNodesInGuest {
       }
       loops.add(Path.of(run("losetup", "--find", "--show", img.toString()).strip()));
     }
-    zk = new TestingServer(true);
+    zk = ZooKeeperTestServer.start(SCRATCH);
     nodeBLink = new TcpProxy(zk.getPort());
     for (int n = 1; n <= 2; n++) {
       String connect = n == 1 ? zk.getConnectString() : nodeBLink.connectString();
@@ -112,40 +111,22 @@ class TwoNodesInGuest {
   }
 
   private String configText(int node, String connect) {
-    List<String> devices = loops.stream().map(Path::toString).toList();
-    return String.join(
-        "\n",
-        "cluster.name = \"kernel\"",
-        "node.id = \"node" + node + "\"",
-        "zookeeper.connect = \"" + connect + "\"",
+    return NodeConfig.clusterNode("kernel", "node" + node)
         // TestingServer's tick is 3 s: 6 s is its shortest session; fencing grace 1.5 s.
-        "zookeeper.sessionTimeoutMs = 6000",
-        "propagation.timeoutMs = 30000",
-        "socket.path = \"" + SCRATCH.resolve("node" + node + ".sock") + "\"",
-        "socket.allowedUsers = \"root\"",
-        "socket.readTimeoutMs = 60000",
-        "global.locking_mode = \"cluster\"",
-        "global.lock_dir = \"" + SCRATCH.resolve("lock" + node) + "\"",
-        "backup.backup = 0",
-        "backup.archive = 0",
-        "devices.devices = \"" + String.join(",", devices) + "\"",
-        "activation.name_prefix = \"k" + node + "-\"",
-        "activation.device_mapper = \"kernel\"",
-        "");
+        .zookeeper(connect, 6000)
+        .set("propagation.timeoutMs", 30000)
+        .socket(SCRATCH.resolve("node" + node + ".sock"), "root")
+        .set("socket.readTimeoutMs", 60000)
+        .noBackups(SCRATCH.resolve("lock" + node))
+        .devices(loops)
+        .activation("k" + node + "-", "kernel")
+        .text();
   }
 
   /** {@code clvm args...} on {@code node} (A = 1, B = 2), through its clvmd's socket. */
   private Result run(int node, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", config(node).toString()));
-    return new Result(String.join(" ", args), Main.run(args, s), out.toString(), err.toString());
+    CliResult r = InProcessCli.run(config(node), args);
+    return new Result(String.join(" ", args), r.exit(), r.out(), r.err());
   }
 
   record Result(String command, int exit, String out, String err) {

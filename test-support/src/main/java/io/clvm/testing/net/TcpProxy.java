@@ -1,4 +1,4 @@
-package io.clvm.it.fault;
+package io.clvm.testing.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One daemon's path to the ZooKeeper ensemble: a loopback TCP proxy per server, in the test JVM, so
- * that the test can cut that daemon off (connections reset, new ones refused: the client notices at
- * once) or black-hole it (connections stay open, bytes vanish: the client notices only by its own
- * ping timeout, and its session expires on the servers), while the other daemons stay connected.
+ * One client's path to a set of loopback servers (a ZooKeeper ensemble, or one server): a TCP
+ * forwarder per server, in the test JVM, so that a test can cut that client off (connections reset,
+ * new ones refused: the client notices at once) or black-hole it (connections stay open, bytes
+ * vanish: the client notices only by its own timeout, and its ZooKeeper session expires on the
+ * servers), while other clients stay connected.
  */
-final class ZkProxy implements AutoCloseable {
-  /** What the proxy does with this daemon's traffic. */
-  enum Mode {
+public final class TcpProxy implements AutoCloseable {
+  /** What the proxy does with the client's traffic. */
+  public enum Mode {
     PASS,
     /** Every connection reset; new ones accepted and closed at once. */
     CUT,
@@ -37,7 +38,13 @@ final class ZkProxy implements AutoCloseable {
   private volatile Mode mode = Mode.PASS;
   private volatile boolean closed;
 
-  ZkProxy(String name, List<Integer> upstreamPorts) throws IOException {
+  /** A proxy to one loopback server. */
+  public TcpProxy(int upstreamPort) throws IOException {
+    this("tcp-proxy", List.of(upstreamPort));
+  }
+
+  /** A proxy per loopback server in {@code upstreamPorts}; {@code name} names its threads. */
+  public TcpProxy(String name, List<Integer> upstreamPorts) throws IOException {
     this.name = name;
     this.upstreamPorts = List.copyOf(upstreamPorts);
     InetAddress lo = InetAddress.getLoopbackAddress();
@@ -51,8 +58,8 @@ final class ZkProxy implements AutoCloseable {
     }
   }
 
-  /** The connect string the daemon uses: one proxy port per server. */
-  String connectString() {
+  /** The connect string the client uses: one proxy port per server. */
+  public String connectString() {
     StringBuilder b = new StringBuilder();
     for (ServerSocket ss : listeners) {
       b.append(b.length() == 0 ? "" : ",").append("127.0.0.1:").append(ss.getLocalPort());
@@ -60,12 +67,12 @@ final class ZkProxy implements AutoCloseable {
     return b.toString();
   }
 
-  Mode mode() {
+  public Mode mode() {
     return mode;
   }
 
-  /** Bytes dropped while black-holed (so a test can see the daemon tried to talk). */
-  long dropped() {
+  /** Bytes dropped while black-holed (so a test can see the client tried to talk). */
+  public long dropped() {
     return dropped.get();
   }
 
@@ -73,12 +80,22 @@ final class ZkProxy implements AutoCloseable {
    * Sets the mode; CUT resets every connection, and leaving BLACKHOLE resets the black-holed ones
    * (a healed partition: the client reconnects instead of waiting on a dead connection).
    */
-  synchronized void mode(Mode m) {
+  public synchronized void mode(Mode m) {
     Mode old = mode;
     mode = m;
     if (m == Mode.CUT || (old == Mode.BLACKHOLE && m != Mode.BLACKHOLE)) {
       resetAll();
     }
+  }
+
+  /** Drops every connection and refuses new ones until {@link #restore()}. */
+  public void cut() {
+    mode(Mode.CUT);
+  }
+
+  /** Passes traffic again. */
+  public void restore() {
+    mode(Mode.PASS);
   }
 
   private void resetAll() {
@@ -176,6 +193,6 @@ final class ZkProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ZkProxy[" + name + " " + mode + " -> " + upstreamPorts + "]";
+    return "TcpProxy[" + name + " " + mode + " -> " + upstreamPorts + "]";
   }
 }
