@@ -8,17 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clvm.cluster.ConnectionGuard.Health;
 import io.clvm.cluster.commit.FailPoint;
 import io.clvm.testing.Await;
+import io.clvm.testing.cluster.ZooKeeperTestServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A 3-server ensemble loses two servers: the survivor has no quorum and serves nobody. */
 class QuorumLossTest {
+  @TempDir Path dir;
+
   @Test
   void noDiskWriteWithoutQuorumAndRecoveryAfter() throws Exception {
-    try (TestingCluster cluster = new TestingCluster(3);
+    try (TestingCluster cluster = new TestingCluster(ZooKeeperTestServer.ensemble(dir, 3));
         TestNodes nodes = new TestNodes()) {
       cluster.start();
       ClusterNode a =

@@ -1,5 +1,6 @@
 package io.clvm.cluster;
 
+import io.clvm.testing.cluster.ZooKeeperTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,14 @@ public final class ZkTesting implements AutoCloseable {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
-  /** A started TestingServer, closed with this object. */
+  /**
+   * A started TestingServer, closed (and its directory, with the properties file ZooKeeper leaves
+   * beside its data, removed) with this object.
+   */
   public TestingServer server() throws Exception {
-    TestingServer s = new TestingServer(true);
+    ZooKeeperTestServer.Owned s = ZooKeeperTestServer.startInTemp();
     closeables.add(s);
-    return s;
+    return s.server();
   }
 
   /** A started clvm client with a short session, so that expiry tests stay fast. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.daemon.control.ControlRequest;
 import io.clvm.daemon.control.ControlResponse;
+import io.clvm.testing.cluster.ZooKeeperTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,9 @@ class RemoteRequestsTest {
 
   @Test
   void theTargetNodeRunsTheRequestAndAnswers() throws Exception {
-    try (TestingServer zk = new TestingServer(true);
-        CuratorFramework a = client(zk);
-        CuratorFramework b = client(zk);
+    try (ZooKeeperTestServer.Owned zk = ZooKeeperTestServer.startInTemp();
+        CuratorFramework a = client(zk.server());
+        CuratorFramework b = client(zk.server());
         RemoteRequests ra =
             new RemoteRequests(a, "/clvm/t", "a", r -> ControlResponse.ok("a ran it\n"));
         RemoteRequests rb =
@@ -53,8 +54,8 @@ class RemoteRequestsTest {
 
   @Test
   void aNodeThatDoesNotAnswerIsNamed() throws Exception {
-    try (TestingServer zk = new TestingServer(true);
-        CuratorFramework a = client(zk);
+    try (ZooKeeperTestServer.Owned zk = ZooKeeperTestServer.startInTemp();
+        CuratorFramework a = client(zk.server());
         RemoteRequests ra =
             new RemoteRequests(a, "/clvm/t", "a", r -> ControlResponse.ok("unused\n"))) {
       ra.start();
@@ -71,9 +72,9 @@ class RemoteRequestsTest {
 
   @Test
   void aFailingHandlerBecomesAnError() throws Exception {
-    try (TestingServer zk = new TestingServer(true);
-        CuratorFramework a = client(zk);
-        CuratorFramework b = client(zk);
+    try (ZooKeeperTestServer.Owned zk = ZooKeeperTestServer.startInTemp();
+        CuratorFramework a = client(zk.server());
+        CuratorFramework b = client(zk.server());
         RemoteRequests ra = new RemoteRequests(a, "/clvm/t", "a", r -> ControlResponse.ok(""));
         RemoteRequests rb =
             new RemoteRequests(

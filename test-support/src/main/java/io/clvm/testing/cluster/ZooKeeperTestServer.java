@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
@@ -20,6 +22,19 @@ public final class ZooKeeperTestServer {
   public static TestingServer start(Path dir) throws Exception {
     File data = Files.createDirectories(dir.resolve("zk").resolve("data")).toFile();
     return new TestingServer(new InstanceSpec(data, -1, -1, -1, true, -1, -1, -1), true);
+  }
+
+  /**
+   * The specs of an ensemble of {@code servers} (random ports, default tick) with their data under
+   * {@code <dir>/zk<i>/data}, for {@code new TestingCluster(specs)}.
+   */
+  public static List<InstanceSpec> ensemble(Path dir, int servers) throws IOException {
+    List<InstanceSpec> specs = new ArrayList<>();
+    for (int i = 1; i <= servers; i++) {
+      File data = Files.createDirectories(dir.resolve("zk" + i).resolve("data")).toFile();
+      specs.add(new InstanceSpec(data, -1, -1, -1, true, -1, -1, -1));
+    }
+    return specs;
   }
 
   /**
