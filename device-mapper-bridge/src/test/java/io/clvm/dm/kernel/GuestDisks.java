@@ -1,8 +1,5 @@
 package io.clvm.dm.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import com.sun.nio.file.ExtendedOpenOption;
 import io.clvm.dm.DeviceEntry;
 import io.clvm.dm.DeviceMapperOperations;
 import io.clvm.dm.DeviceNumber;
@@ -30,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class GuestDisks implements AutoCloseable {
   static final String SUFFIX = "-clvmtest";
-  static final int BLOCK = 4096;
 
   /** The guest's /run is always its own tmpfs (its /tmp is not when the build runs below /tmp). */
   static final Path IMAGES = Path.of("/run/clvm-test-images");
@@ -127,25 +123,6 @@ final class GuestDisks implements AutoCloseable {
     return Path.of("/dev/mapper", name.value());
   }
 
-  /** Opens a block device for O_DIRECT reads and writes. */
-  static FileChannel openDirect(Path device) throws IOException {
-    return FileChannel.open(
-        device, StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-  }
-
-  /** A direct buffer aligned for O_DIRECT. */
-  static ByteBuffer aligned(int size) {
-    return ByteBuffer.allocateDirect(size + BLOCK).alignedSlice(BLOCK).limit(size);
-  }
-
-  /** 512 bytes that say which sector of which device they were written to, and when. */
-  static void fillSector(ByteBuffer b, int at, String tag, long sector, long generation) {
-    byte[] text =
-        String.format("%s sector %d generation %d|", tag, sector, generation)
-            .getBytes(StandardCharsets.US_ASCII);
-    for (int i = 0; i < Sectors.SIZE; i++) b.put(at + i, text[i % text.length]);
-  }
-
   /** Reads {@code length} bytes of a file at {@code offset}. */
   static byte[] readFile(Path file, long offset, int length) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -157,28 +134,5 @@ final class GuestDisks implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** Writes all of {@code b} at {@code offset}. */
-  static void writeFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
-    b.rewind();
-    while (b.hasRemaining()) ch.write(b, offset + b.position());
-  }
-
-  /** Reads {@code b.limit()} bytes at {@code offset}. */
-  static void readFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
-    b.rewind();
-    while (b.hasRemaining()) {
-      if (ch.read(b, offset + b.position()) < 0) throw new IOException("short read at " + offset);
-    }
-  }
-
-  static void assertSector(
-      byte[] actual, int at, String tag, long sector, long generation, String where) {
-    ByteBuffer expected = ByteBuffer.allocate(Sectors.SIZE);
-    fillSector(expected, 0, tag, sector, generation);
-    String want = new String(expected.array(), StandardCharsets.US_ASCII);
-    String got = new String(actual, at, Sectors.SIZE, StandardCharsets.US_ASCII);
-    assertEquals(want, got, "sector " + sector + " " + where);
   }
 }

@@ -20,6 +20,8 @@ import io.clvm.format.model.PhysicalVolume;
 import io.clvm.format.model.Stripe;
 import io.clvm.format.model.StripedSegment;
 import io.clvm.format.model.VolumeGroup;
+import io.clvm.testing.block.DirectIo;
+import io.clvm.testing.block.TaggedSectors;
 import io.clvm.testing.uml.InGuest;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -160,12 +162,12 @@ class LinearStripedInGuest {
       assertEquals(sectors * 512, BlockDevices.sizeBytes(GuestDisks.mapper(name)));
       String tag = lv.name();
       int chunk = 256 * 1024;
-      ByteBuffer buf = GuestDisks.aligned(chunk);
+      ByteBuffer buf = DirectIo.aligned(chunk);
       // through the /dev/<vg>/<lv> link, as an application would
-      try (FileChannel ch = GuestDisks.openDirect(disks.dm.nodes().lvLink(dev.vg(), dev.lv()))) {
+      try (FileChannel ch = DirectIo.open(disks.dm.nodes().lvLink(dev.vg(), dev.lv()), true)) {
         for (long at = 0; at < sectors * 512; at += chunk) {
           for (int s = 0; s < chunk / 512; s++) fillSector(buf, s, tag, at / 512 + s);
-          GuestDisks.writeFully(ch, buf, at);
+          DirectIo.writeFully(ch, buf, at);
         }
         ch.force(true);
       }
@@ -175,7 +177,7 @@ class LinearStripedInGuest {
         Mapping.Location where = Mapping.locate(dev.table(), sector);
         Loop loop = byNumber.get(where.device());
         byte[] got = GuestDisks.readFile(loop.file(), where.sector() * 512, 512);
-        GuestDisks.assertSector(
+        TaggedSectors.check(
             got,
             0,
             tag,
@@ -190,6 +192,6 @@ class LinearStripedInGuest {
   }
 
   private static void fillSector(ByteBuffer b, int index, String tag, long sector) {
-    GuestDisks.fillSector(b, index * 512, tag, sector, 0);
+    TaggedSectors.fill(b, index * 512, tag, sector, 0);
   }
 }

@@ -12,6 +12,8 @@ import io.clvm.dm.DmName;
 import io.clvm.dm.Sectors;
 import io.clvm.dm.kernel.GuestDisks.Loop;
 import io.clvm.dm.table.Table;
+import io.clvm.testing.block.ContinuousWriter;
+import io.clvm.testing.block.TaggedSectors;
 import io.clvm.testing.uml.InGuest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +142,7 @@ class OnlineResizeInGuest {
         Mapping.Location at = Mapping.locate(table, sector);
         Loop loop = loops.get(at.device());
         byte[] got = GuestDisks.readFile(loop.file(), at.sector() * Sectors.SIZE, Sectors.SIZE);
-        GuestDisks.assertSector(
+        TaggedSectors.check(
             got, 0, w.tag(), sector, gen, "in " + loop.file() + " at sector " + at.sector());
       }
     }

@@ -11,6 +11,7 @@ import io.clvm.dm.Sectors;
 import io.clvm.dm.kernel.GuestDisks.Loop;
 import io.clvm.dm.table.Table;
 import io.clvm.testing.Await;
+import io.clvm.testing.block.ContinuousWriter;
 import io.clvm.testing.uml.InGuest;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -12,6 +12,8 @@ import io.clvm.dm.KernelDeviceMapper;
 import io.clvm.it.harness.CliResult;
 import io.clvm.it.harness.InProcessCli;
 import io.clvm.testing.Await;
+import io.clvm.testing.block.ContinuousWriter;
+import io.clvm.testing.block.DirectIo;
 import io.clvm.testing.cluster.ClvmdNodes;
 import io.clvm.testing.cluster.ClvmdProcess;
 import io.clvm.testing.cluster.NodeConfig;
@@ -51,7 +53,7 @@ class ClusterOnIscsiInGuest {
   static final Path SCRATCH = Path.of("/tmp/iscsi-cluster-clvmtest");
   static final String VG = "clustervg";
   static final String LV = "clvmtest";
-  static final long MIB_BLOCKS = (1 << 20) / BlockWriter.BLOCK;
+  static final long MIB_BLOCKS = (1 << 20) / ContinuousWriter.BLOCK;
   static final int NODES = 2;
 
   IscsiLab lab;
@@ -61,7 +63,7 @@ class ClusterOnIscsiInGuest {
   ClvmdNodes daemons;
 
   /** The writer of the first test, kept to check its data after the outage. */
-  BlockWriter written;
+  ContinuousWriter written;
 
   final Path logs = Path.of("iscsi-logs").toAbsolutePath();
 
@@ -164,7 +166,8 @@ class ClusterOnIscsiInGuest {
       run(n, "lvchange", "-asy", VG + "/" + LV).ok();
     }
     assertEquals(16L << 20, bytes(lvNode(2)));
-    try (BlockWriter w = new BlockWriter(lvNode(2), "node2", 16 * MIB_BLOCKS, 40 * MIB_BLOCKS)) {
+    try (ContinuousWriter w =
+        new ContinuousWriter(lvNode(2), "node2", 16 * MIB_BLOCKS, 40 * MIB_BLOCKS)) {
       w.awaitMoreWrites(300);
       Clvm.Run ext = run(1, "lvextend", "-L", "40m", VG + "/" + LV).ok();
       IscsiLab.note(ext.toString());
@@ -175,7 +178,7 @@ class ClusterOnIscsiInGuest {
       w.awaitMoreWrites(1000);
       w.close();
       w.assertNoErrors();
-      w.verify(lvNode(1), 40 * MIB_BLOCKS);
+      w.verifyWritten(lvNode(1), 40 * MIB_BLOCKS);
       written = w;
     }
   }
@@ -219,8 +222,8 @@ class ClusterOnIscsiInGuest {
     for (int n = 1; n <= NODES; n++) {
       assertTrue(daemons.daemon(n).alive(), "a daemon died during the outage");
     }
-    ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
-    try (FileChannel ch = BlockWriter.openDirect(lvNode(2), false)) {
+    ByteBuffer buf = DirectIo.aligned(DirectIo.BLOCK);
+    try (FileChannel ch = DirectIo.open(lvNode(2), false)) {
       ch.read(buf, 0);
       throw new AssertionError("read through node 2's LV succeeded with the target down");
     } catch (IOException expected) {
@@ -262,12 +265,13 @@ class ClusterOnIscsiInGuest {
     Clvm.Run again = run(1, "lvextend", "-L", "+4m", VG + "/" + LV).ok();
     assertTrue(again.out().contains("applied on 2/2 nodes"), again.toString());
     assertEquals(44L << 20, bytes(lvNode(2)), "the new size on node 2");
-    written.verify(lvNode(2), 40 * MIB_BLOCKS); // (node 1's view was checked before the outage)
+    written.verifyWritten(
+        lvNode(2), 40 * MIB_BLOCKS); // (node 1's view was checked before the outage)
   }
 
   private static boolean readable(Path dev) {
-    ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
-    try (FileChannel ch = BlockWriter.openDirect(dev, false)) {
+    ByteBuffer buf = DirectIo.aligned(DirectIo.BLOCK);
+    try (FileChannel ch = DirectIo.open(dev, false)) {
       return ch.read(buf, 0) > 0;
     } catch (IOException e) {
       return false;

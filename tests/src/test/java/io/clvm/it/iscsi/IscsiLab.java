@@ -2,6 +2,7 @@ package io.clvm.it.iscsi;
 
 import io.clvm.dm.DeviceNumber;
 import io.clvm.testing.Await;
+import io.clvm.testing.cluster.ScratchDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,6 +115,7 @@ final class IscsiLab implements AutoCloseable {
   }
 
   private void start() throws IOException {
+    clearLeftovers();
     Files.createDirectories(scratch);
     Files.createDirectories(logs);
     Proc.sh(60, "modprobe -a sd_mod iscsi_tcp dm-multipath dm-round-robin dm-service-time overlay")
@@ -121,6 +124,7 @@ final class IscsiLab implements AutoCloseable {
     privateEtc();
     for (int i = 1; i <= lunCount; i++) {
       Path img = scratch.resolve("lun" + i + "-clvmtest.img");
+      Files.deleteIfExists(img); // an old image would keep its data: a LUN starts zeroed
       try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
         f.setLength(lunBytes);
       }
@@ -159,6 +163,39 @@ final class IscsiLab implements AutoCloseable {
     note("logged in");
     awaitPaths(PORTALS);
     note("disks: " + disks());
+  }
+
+  /** Set once this guest's first lab has removed the logs of earlier runs. */
+  private static final AtomicBoolean OLD_LOGS_REMOVED = new AtomicBoolean();
+
+  /**
+   * Removes what a run that was killed instead of closed left behind. Its logs are in a folder the
+   * host keeps ({@code target/uml/iscsi-logs}) and would mix with this run's, so the first lab of a
+   * guest starts them afresh (later labs of the same run append). A lab of this guest that never
+   * got to {@link #close} left its overlay over {@code /etc}, tgtd and iscsid, and its images: they
+   * go before anything starts (the guest's processes are all the tests').
+   */
+  private void clearLeftovers() throws IOException {
+    if (OLD_LOGS_REMOVED.compareAndSet(false, true)) {
+      ScratchDir.delete(logs);
+    }
+    if (Files.readString(Path.of("/proc/self/mounts")).contains("clvmtest-etc /etc overlay")) {
+      note("leftovers: an earlier lab's /etc overlay, tgtd and iscsid");
+      Proc.sh(60, "iscsiadm -m node -u || true");
+      ProcessHandle.allProcesses()
+          .filter(
+              h ->
+                  h.info()
+                      .command()
+                      .map(c -> c.endsWith("/tgtd") || c.endsWith("/iscsid"))
+                      .orElse(false))
+          .forEach(ProcessHandle::destroyForcibly);
+      Proc.sh(30, "umount -l /etc && rm -rf " + ETC_UPPER.getParent())
+          .orThrow("unmounting an earlier lab's overlay on /etc");
+    }
+    if (scratch.getFileName().toString().endsWith("-clvmtest")) {
+      ScratchDir.delete(scratch);
+    }
   }
 
   /**

@@ -14,6 +14,8 @@ import io.clvm.format.disk.PvFormatOptions;
 import io.clvm.format.disk.PvFormatter;
 import io.clvm.format.model.LvmUuid;
 import io.clvm.testing.Await;
+import io.clvm.testing.block.ContinuousWriter;
+import io.clvm.testing.block.DirectIo;
 import io.clvm.testing.uml.InGuest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -146,7 +148,7 @@ class MultipathPathsInGuest {
     Multipath.Map1 m = maps.get(1);
     long blocks = 2048; // 8 MiB
     String second = IscsiLab.PORTALS.get(1);
-    try (BlockWriter w = new BlockWriter(m.node(), "path-loss", blocks, blocks)) {
+    try (ContinuousWriter w = new ContinuousWriter(m.node(), "path-loss", blocks, blocks)) {
       w.awaitMoreWrites(200);
       lab.logout(second);
       w.awaitMoreWrites(500);
@@ -161,10 +163,10 @@ class MultipathPathsInGuest {
       w.awaitMoreWrites(500);
       w.close();
       w.assertNoErrors();
-      w.verify(m.node(), blocks);
+      w.verifyWritten(m.node(), blocks);
       // and each path holds the same data, read without the map
       for (IscsiLab.Path1 p : lab.luns().get(1).paths()) {
-        w.verify(p.node(), blocks);
+        w.verifyWritten(p.node(), blocks);
       }
     }
   }
@@ -175,11 +177,11 @@ class MultipathPathsInGuest {
     Multipath.Map1 m = mp.maps().get(0);
     lab.stopTarget();
     long t0 = System.nanoTime();
-    ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
+    ByteBuffer buf = DirectIo.aligned(DirectIo.BLOCK);
     assertThrows(
         IOException.class,
         () -> {
-          try (FileChannel ch = BlockWriter.openDirect(m.node(), false)) {
+          try (FileChannel ch = DirectIo.open(m.node(), false)) {
             ch.read(buf, 1 << 20);
           }
         });
@@ -210,8 +212,8 @@ class MultipathPathsInGuest {
   }
 
   private static boolean readable(Path dev) {
-    ByteBuffer buf = BlockWriter.aligned(BlockWriter.BLOCK);
-    try (FileChannel ch = BlockWriter.openDirect(dev, false)) {
+    ByteBuffer buf = DirectIo.aligned(DirectIo.BLOCK);
+    try (FileChannel ch = DirectIo.open(dev, false)) {
       return ch.read(buf, 0) > 0;
     } catch (IOException e) {
       return false;

@@ -10,6 +10,7 @@ import io.clvm.dm.DmName;
 import io.clvm.dm.KernelDeviceMapper;
 import io.clvm.engine.Devices;
 import io.clvm.testing.Await;
+import io.clvm.testing.block.ContinuousWriter;
 import io.clvm.testing.uml.InGuest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,14 +43,14 @@ class MultipathdInGuest {
   static final String VG = "mpathvg";
   static final String LV = "clvmtest";
   static final DmName LV_DM = DmName.of(VG + "-" + LV);
-  static final long MIB_BLOCKS = (1 << 20) / BlockWriter.BLOCK;
+  static final long MIB_BLOCKS = (1 << 20) / ContinuousWriter.BLOCK;
 
   IscsiLab lab;
   KernelDeviceMapper dm;
   Multipathd mpd;
   Clvm clvm;
   IscsiLab.Lun lun;
-  BlockWriter written;
+  ContinuousWriter written;
 
   @BeforeAll
   void start() throws IOException {
@@ -146,7 +147,8 @@ class MultipathdInGuest {
   @Order(3)
   void aSessionLostUnderIoIsHandledByMultipathdWithoutClvmNoticing() throws Exception {
     String second = IscsiLab.PORTALS.get(1);
-    try (BlockWriter w = new BlockWriter(lvNode(), "mpathd", 16 * MIB_BLOCKS, 20 * MIB_BLOCKS)) {
+    try (ContinuousWriter w =
+        new ContinuousWriter(lvNode(), "mpathd", 16 * MIB_BLOCKS, 20 * MIB_BLOCKS)) {
       w.awaitMoreWrites(300);
       lab.logout(second);
       // multipathd hears the disk go (udev remove event) and reloads the map with one path
@@ -170,7 +172,7 @@ class MultipathdInGuest {
       w.awaitMoreWrites(500);
       w.close();
       w.assertNoErrors();
-      w.verify(lvNode(), 20 * MIB_BLOCKS);
+      w.verifyWritten(lvNode(), 20 * MIB_BLOCKS);
       written = w;
     }
   }
@@ -200,7 +202,7 @@ class MultipathdInGuest {
     assertFalse(again.err().contains("WARNING"), again.toString());
     assertTrue(again.out().contains(map()), again.toString());
     clvm.run("lvchange", "-ay", VG + "/" + LV).ok();
-    written.verify(lvNode(), 20 * MIB_BLOCKS);
+    written.verifyWritten(lvNode(), 20 * MIB_BLOCKS);
     Clvm.Run ck = clvm.run("vgck", VG);
     assertEquals(0, ck.status(), ck.toString());
   }
@@ -236,7 +238,7 @@ class MultipathdInGuest {
     assertTrue(lvs.out().contains("20.00m"), "the failed lvextend changed nothing: " + lvs);
     clvm.run("lvextend", "-L", "+4m", VG + "/" + LV).ok();
     assertEquals(24L << 20, lvBytes());
-    written.verify(lvNode(), 20 * MIB_BLOCKS);
+    written.verifyWritten(lvNode(), 20 * MIB_BLOCKS);
   }
 
   private boolean flushMap() {

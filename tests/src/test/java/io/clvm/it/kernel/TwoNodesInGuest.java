@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import io.clvm.cli.cluster.CliDaemonBackend;
 import io.clvm.daemon.Daemon;
 import io.clvm.daemon.config.DaemonConfig;
@@ -17,6 +16,8 @@ import io.clvm.dm.table.Table;
 import io.clvm.it.harness.CliResult;
 import io.clvm.it.harness.InProcessCli;
 import io.clvm.testing.Await;
+import io.clvm.testing.block.ContinuousWriter;
+import io.clvm.testing.block.DirectIo;
 import io.clvm.testing.cluster.NodeConfig;
 import io.clvm.testing.cluster.ZooKeeperTestServer;
 import io.clvm.testing.net.TcpProxy;
@@ -28,7 +29,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +59,7 @@ class TwoNodesInGuest {
   static final Path SCRATCH = Path.of("/run/clvm-kernel-clvmtest");
   static final String VG = "kvg";
   static final long MIB = 1 << 20;
+  static final int BLOCK = DirectIo.BLOCK;
 
   private KernelDeviceMapper dm;
   private TestingServer zk;
@@ -168,13 +169,14 @@ class TwoNodesInGuest {
     run(2, "lvchange", "-asy", VG + "/" + lv).ok();
     Path onB = device(2, lv);
     assertEquals(8 * MIB, bytes(onB));
-    try (DeviceWriter writer = new DeviceWriter(onB, 8 * MIB / DeviceWriter.BLOCK)) {
+    try (ContinuousWriter writer =
+        new ContinuousWriter(onB, "nodeB", 8 * MIB / BLOCK, 40 * MIB / BLOCK)) {
       writer.awaitMoreWrites(200);
       Result ext = run(1, "lvextend", "-L", "40m", VG + "/" + lv).ok();
       assertTrue(ext.out().contains("applied on 2/2 nodes"), ext.toString());
       assertEquals(40 * MIB, bytes(onB), "the new size on node B, at once");
       assertEquals(40 * MIB, bytes(device(1, lv)), "and on node A");
-      writer.limit(40 * MIB / DeviceWriter.BLOCK);
+      writer.limit(40 * MIB / BLOCK);
       writer.awaitMoreWrites(2000); // into the new extents too
       writer.close();
       assertEquals(List.of(), writer.errors(), "I/O errors through node B");
@@ -186,7 +188,8 @@ class TwoNodesInGuest {
   void nodeBLoadsTheSmallerTableBeforeNodeACommitsAReduce() throws Exception {
     String lv = "data" + SUFFIX;
     Path onB = device(2, lv);
-    try (DeviceWriter writer = new DeviceWriter(onB, 16 * MIB / DeviceWriter.BLOCK)) {
+    try (ContinuousWriter writer =
+        new ContinuousWriter(onB, "nodeB", 16 * MIB / BLOCK, 16 * MIB / BLOCK)) {
       writer.awaitMoreWrites(200);
       Result red = run(1, "lvreduce", "-y", "-L", "24m", VG + "/" + lv).ok();
       assertTrue(red.out().contains("applied on 2/2 nodes"), red.toString());
@@ -257,16 +260,9 @@ class TwoNodesInGuest {
   }
 
   private static void writeBlock(Path dev) throws IOException {
-    ByteBuffer b =
-        ByteBuffer.allocateDirect(2 * DeviceWriter.BLOCK)
-            .alignedSlice(DeviceWriter.BLOCK)
-            .slice(0, DeviceWriter.BLOCK);
-    try (FileChannel ch =
-        FileChannel.open(
-            dev, StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
-      while (b.hasRemaining()) {
-        ch.write(b, b.position());
-      }
+    ByteBuffer b = DirectIo.aligned(BLOCK);
+    try (FileChannel ch = DirectIo.open(dev, true)) {
+      DirectIo.writeFully(ch, b, 0);
     }
   }
 
