@@ -27,7 +27,12 @@ public final class TcpProxy implements AutoCloseable {
     /** Every connection reset; new ones accepted and closed at once. */
     CUT,
     /** Connections accepted and kept, every byte dropped. */
-    BLACKHOLE
+    BLACKHOLE,
+    /**
+     * Connections accepted and kept, the client's bytes passed, the server's dropped: a request
+     * still reaches the server and takes effect there, its response is lost.
+     */
+    DEAF
   }
 
   private final String name;
@@ -98,6 +103,11 @@ public final class TcpProxy implements AutoCloseable {
     mode(Mode.PASS);
   }
 
+  /** {@link Mode#DEAF} until {@link #restore()}: requests arrive, responses vanish. */
+  public void deafen() {
+    mode(Mode.DEAF);
+  }
+
   private void resetAll() {
     for (Socket s : open) {
       closeQuietly(s);
@@ -120,7 +130,7 @@ public final class TcpProxy implements AutoCloseable {
       }
       open.add(client);
       if (m == Mode.BLACKHOLE) {
-        pump(client, null);
+        pump(client, null, false);
         continue;
       }
       Socket server = new Socket();
@@ -132,13 +142,16 @@ public final class TcpProxy implements AutoCloseable {
         continue;
       }
       open.add(server);
-      pump(client, server);
-      pump(server, client);
+      pump(client, server, false);
+      pump(server, client, true);
     }
   }
 
-  /** Copies {@code from} to {@code to} (or drops it when {@code to} is null or black-holed). */
-  private void pump(Socket from, Socket to) {
+  /**
+   * Copies {@code from} to {@code to}, or drops the bytes: when {@code to} is null, black-holed, or
+   * the client ({@code toClient}) of a deaf proxy.
+   */
+  private void pump(Socket from, Socket to, boolean toClient) {
     Thread t =
         new Thread(
             () -> {
@@ -147,7 +160,8 @@ public final class TcpProxy implements AutoCloseable {
                 OutputStream out = to == null ? null : to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                  if (out == null || mode == Mode.BLACKHOLE) {
+                  Mode m = mode;
+                  if (out == null || m == Mode.BLACKHOLE || (toClient && m == Mode.DEAF)) {
                     dropped.addAndGet(n);
                     continue;
                   }
