@@ -90,12 +90,10 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private String configText(int node) {
-    return NodeConfig.clusterNode("bench", "node" + node)
+    return NodeConfig.nodeIn(dir, "bench", node)
         .zookeeper(zk.connectString(), sessionTimeoutMs)
         .set("propagation.timeoutMs", 10000)
-        .socket(socket(node), NodeConfig.rootAndMe())
         .set("socket.readTimeoutMs", 120000)
-        .localFiles(dir, Integer.toString(node))
         .devices(pvs)
         .activation("b" + node + "-", "memory")
         .text();

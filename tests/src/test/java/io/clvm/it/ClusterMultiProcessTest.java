@@ -334,16 +334,9 @@ class ClusterMultiProcessTest {
         "global.locking_mode = \"cluster\"\nsocket.path = \""
             + cluster.dir.resolve("none.sock")
             + "\"\n");
-    java.io.StringWriter err = new java.io.StringWriter();
-    io.clvm.cli.Session s =
-        new io.clvm.cli.Session(
-            new java.io.PrintWriter(new java.io.StringWriter(), true),
-            new java.io.PrintWriter(err, true),
-            new java.io.ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", conf.toString()));
-    assertEquals(5, io.clvm.cli.Main.run(new String[] {"lvs"}, s));
-    assertTrue(err.toString().contains("clvmd"), err.toString());
+    CliResult r = io.clvm.it.harness.InProcessCli.run(conf, "lvs");
+    assertEquals(5, r.exit(), r.toString());
+    assertTrue(r.err().contains("clvmd"), r.toString());
   }
 
   @Test

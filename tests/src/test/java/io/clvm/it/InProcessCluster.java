@@ -6,8 +6,7 @@ import io.clvm.daemon.backend.NodeTables;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.dm.InMemoryDeviceMapper;
 import io.clvm.dm.table.Table;
-import io.clvm.it.harness.CliResult;
-import io.clvm.it.harness.InProcessCli;
+import io.clvm.it.harness.NodesCli;
 import io.clvm.testing.cluster.NodeConfig;
 import io.clvm.testing.cluster.ScratchDir;
 import io.clvm.testing.cluster.ZooKeeperTestServer;
@@ -24,7 +23,7 @@ import org.apache.curator.test.TestingServer;
  * live tables and make one node's device-mapper fail. The multi-process test ({@link
  * ThreeNodeCluster}) covers separate JVMs; this one sees inside the nodes.
  */
-final class InProcessCluster implements AutoCloseable {
+final class InProcessCluster implements AutoCloseable, NodesCli {
   static final int NODES = 3;
 
   private final Path dir;
@@ -55,29 +54,19 @@ final class InProcessCluster implements AutoCloseable {
     return pvs;
   }
 
-  private Path config(int node) {
+  @Override
+  public Path config(int node) {
     return dir.resolve("node" + node + ".conf");
   }
 
   private String configText(int node, String... extra) {
-    return NodeConfig.clusterNode("inproc", "node" + node)
+    return NodeConfig.nodeIn(dir, "inproc", node)
         .zookeeper(zk.getConnectString(), 10000)
-        .socket(dir.resolve("node" + node + ".sock"), NodeConfig.rootAndMe())
         .set("socket.readTimeoutMs", 30000)
-        .localFiles(dir, Integer.toString(node))
         .devices(pvs)
         .activation("ip" + node + "-", "memory")
         .extra(extra)
         .text();
-  }
-
-  /** Runs {@code clvm args...} on {@code node} (through its clvmd). */
-  CliResult run(int node, String... args) {
-    return InProcessCli.run(config(node), args);
-  }
-
-  CliResult ok(int node, String... args) {
-    return InProcessCli.ok("node" + node, config(node), args);
   }
 
   /** {@code node}'s clvmd. */

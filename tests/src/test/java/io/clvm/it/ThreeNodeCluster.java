@@ -1,7 +1,6 @@
 package io.clvm.it;
 
-import io.clvm.it.harness.CliResult;
-import io.clvm.it.harness.InProcessCli;
+import io.clvm.it.harness.NodesCli;
 import io.clvm.testing.cluster.ClvmdNodes;
 import io.clvm.testing.cluster.NodeConfig;
 import io.clvm.testing.cluster.ScratchDir;
@@ -18,7 +17,7 @@ import org.apache.curator.test.TestingServer;
  * Commands go through the real CLI entry point in cluster mode, hence over each daemon's control
  * socket. Everything lives in one temporary directory, removed on close.
  */
-final class ThreeNodeCluster implements AutoCloseable {
+final class ThreeNodeCluster implements AutoCloseable, NodesCli {
   static final int NODES = 3;
   private static final Duration START = Duration.ofSeconds(90);
 
@@ -45,7 +44,8 @@ final class ThreeNodeCluster implements AutoCloseable {
     }
   }
 
-  Path config(int node) {
+  @Override
+  public Path config(int node) {
     return daemons.config(node);
   }
 
@@ -83,26 +83,14 @@ final class ThreeNodeCluster implements AutoCloseable {
   }
 
   private String configText(int node, String... extra) {
-    return NodeConfig.clusterNode("it", "node" + node)
+    return NodeConfig.nodeIn(dir, "it", node)
         .zookeeper(zk.getConnectString(), 10000)
         .set("propagation.timeoutMs", 10000)
-        .socket(socket(node), NodeConfig.rootAndMe())
         .set("socket.readTimeoutMs", 30000)
-        .localFiles(dir, Integer.toString(node))
         .devices(pvs)
         .activation("it" + node + "-", "memory")
         .extra(extra)
         .text();
-  }
-
-  /** Runs {@code clvm args...} on {@code node} (in cluster mode: through its clvmd). */
-  CliResult run(int node, String... args) {
-    return InProcessCli.run(config(node), args);
-  }
-
-  /** Like {@link #run}, failing the test unless the command succeeds. */
-  CliResult ok(int node, String... args) {
-    return InProcessCli.ok("node" + node, config(node), args);
   }
 
   @Override

@@ -53,7 +53,7 @@ public final class ClvmdNodes implements AutoCloseable {
   }
 
   public Path socket(int node) {
-    return dir.resolve("node" + node + ".sock");
+    return NodeConfig.socketIn(dir, node);
   }
 
   public Path log(int node) {

@@ -25,6 +25,22 @@ public final class NodeConfig {
         .set("global.locking_mode", "cluster");
   }
 
+  /**
+   * Node {@code node<n>} of cluster {@code cluster} with every file of its own in {@code dir}: the
+   * socket {@link #socketIn}, open to root and whoever runs the test, and the lock files, backups
+   * and archives suffixed with {@code n}.
+   */
+  public static NodeConfig nodeIn(Path dir, String cluster, int node) {
+    return clusterNode(cluster, "node" + node)
+        .socket(socketIn(dir, node), rootAndMe())
+        .localFiles(dir, Integer.toString(node));
+  }
+
+  /** The control socket of node {@code n} whose files are in {@code dir}. */
+  public static Path socketIn(Path dir, int node) {
+    return dir.resolve("node" + node + ".sock");
+  }
+
   /** The users allowed on a test daemon's socket: root and whoever runs the test. */
   public static String rootAndMe() {
     return "root," + System.getProperty("user.name");

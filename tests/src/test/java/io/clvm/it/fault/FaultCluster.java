@@ -1,7 +1,6 @@
 package io.clvm.it.fault;
 
-import io.clvm.it.harness.CliResult;
-import io.clvm.it.harness.InProcessCli;
+import io.clvm.it.harness.NodesCli;
 import io.clvm.testing.cluster.ClvmdNodes;
 import io.clvm.testing.cluster.NodeConfig;
 import io.clvm.testing.cluster.ScratchDir;
@@ -28,7 +27,7 @@ import org.apache.zookeeper.data.Stat;
  * node. The test JVM also holds its own ZooKeeper client (direct, no proxy) to observe what the
  * cluster committed. Everything lives in one temporary directory, removed on close.
  */
-final class FaultCluster implements AutoCloseable {
+final class FaultCluster implements AutoCloseable, NodesCli {
   static final int NODES = 3;
   static final String CLUSTER = "fault";
   static final String ROOT = "/clvm/" + CLUSTER;
@@ -82,7 +81,8 @@ final class FaultCluster implements AutoCloseable {
     return observer;
   }
 
-  Path config(int node) {
+  @Override
+  public Path config(int node) {
     return daemons.config(node);
   }
 
@@ -99,14 +99,12 @@ final class FaultCluster implements AutoCloseable {
   }
 
   private String configText(int node) {
-    return NodeConfig.clusterNode(CLUSTER, "node" + node)
+    return NodeConfig.nodeIn(dir, CLUSTER, node)
         .zookeeper(proxies[node - 1].connectString(), sessionTimeoutMs)
         .set("zookeeper.connectionTimeoutMs", 5000)
         .set("propagation.timeoutMs", 5000)
         .set("lock.timeoutMs", 120000)
-        .socket(socket(node), NodeConfig.rootAndMe())
         .set("socket.readTimeoutMs", 30000)
-        .localFiles(dir, Integer.toString(node))
         .devices(pvs)
         .activation("f" + node + "-", "memory")
         .extra(extraConfig[node - 1])
@@ -195,15 +193,6 @@ final class FaultCluster implements AutoCloseable {
     } catch (Exception e) {
       return 0;
     }
-  }
-
-  /** Runs {@code clvm args...} on {@code node} (in cluster mode: through its clvmd). */
-  CliResult run(int node, String... args) {
-    return InProcessCli.run(config(node), args);
-  }
-
-  CliResult ok(int node, String... args) {
-    return InProcessCli.ok("node" + node, config(node), args);
   }
 
   @Override
