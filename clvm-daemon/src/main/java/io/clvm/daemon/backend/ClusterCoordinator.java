@@ -303,6 +303,22 @@ public final class ClusterCoordinator implements Coordinator {
       throws IOException, EngineException {
     Set<String> changed = new LinkedHashSet<>();
     Map<String, String> reduceElsewhere = new LinkedHashMap<>();
+    if (!old.name().equals(next.name())) {
+      // vgrename: every node's device names carry the VG's name
+      for (LogicalVolume o : old.lvs()) {
+        List<String> elsewhere = activeElsewhere(vgUuid, o);
+        if (!elsewhere.isEmpty()) {
+          throw new EngineException(
+              "Cannot rename volume group "
+                  + old.name()
+                  + ": logical volume "
+                  + o.name()
+                  + " is active on node(s) "
+                  + String.join(", ", elsewhere)
+                  + ".");
+        }
+      }
+    }
     // By UUID, once: a search of next's LVs for each old one made a commit quadratic in the VG's
     // LVs (seconds per lvcreate at 10,000 LVs, see BENCHMARKS.md).
     Map<io.clvm.format.model.LvmUuid, LogicalVolume> nextById = new HashMap<>();
