@@ -343,6 +343,15 @@ public final class VgOps {
           status = EngineException.FAILED;
           continue;
         }
+        if (engine.coordinator() != null) {
+          try {
+            engine.coordinator().checkRemovable(st);
+          } catch (EngineException e) {
+            console.error(e.getMessage());
+            status = EngineException.FAILED;
+            continue;
+          }
+        }
         long lvs = st.vg().lvs().size();
         if (lvs > 0) {
           if (!force
@@ -367,6 +376,9 @@ public final class VgOps {
           continue;
         }
         engine.writer().archive(st.metadata());
+        if (engine.coordinator() != null) {
+          engine.coordinator().removed(st);
+        }
         List<DiskDevice> devices = new ArrayList<>();
         for (PhysicalVolume pv : st.vg().pvs()) {
           devices.add(st.scan(pv).device());

@@ -8,6 +8,7 @@ import io.clvm.cluster.commit.ClusterStateException;
 import io.clvm.cluster.commit.CommitResult;
 import io.clvm.cluster.commit.NewVg;
 import io.clvm.cluster.commit.VgChange;
+import io.clvm.cluster.commit.VgStateStore;
 import io.clvm.cluster.lock.LockHandle;
 import io.clvm.cluster.propagate.PropagationReport;
 import io.clvm.engine.Console;
@@ -257,6 +258,68 @@ public final class ClusterCoordinator implements Coordinator {
             : new ReduceFirst(cluster(), label)
                 .commit(h.lock(), h.uuid(), expected + 1, text, changes.reduceElsewhere(), change);
     return new Written(r, marked);
+  }
+
+  @Override
+  public void checkRemovable(VgState st) throws EngineException {
+    VolumeGroup vg = st.vg();
+    Held h = held.get(vg.name());
+    if (h == null) {
+      throw new EngineException("Internal error: VG " + vg.name() + " removed without its lock.");
+    }
+    try {
+      for (LogicalVolume lv : vg.lvs()) {
+        List<String> elsewhere = activeElsewhere(h.uuid(), lv);
+        if (!elsewhere.isEmpty()) {
+          throw new EngineException(
+              "Volume group \""
+                  + vg.name()
+                  + "\" not removed: logical volume "
+                  + lv.name()
+                  + " is active on node(s) "
+                  + String.join(", ", elsewhere)
+                  + ": deactivate it there first.");
+        }
+      }
+    } catch (IOException e) {
+      throw new EngineException("Cannot check VG " + vg.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void removed(VgState st) throws EngineException {
+    VolumeGroup vg = st.vg();
+    Held h = held.get(vg.name());
+    checkRemovable(st); // again: this node's deactivations ran in between, others may not have
+    try {
+      VgStateStore store = backend.store();
+      VgStateStore.Versioned now =
+          store
+              .readState(h.uuid())
+              .orElseThrow(() -> new EngineException("VG " + vg.name() + " is no longer managed."));
+      if (now.state().seqno() != vg.seqno()) {
+        throw new EngineException(
+            "VG "
+                + vg.name()
+                + " is at seqno "
+                + now.state().seqno()
+                + " in the cluster but "
+                + vg.seqno()
+                + " on the disks read");
+      }
+      cluster().guard().check(h.lock().token());
+      store.remove(h.uuid(), now.version());
+      LOG.info(
+          "vgremove vg={} uuid={} seqno={}: no longer managed", vg.name(), h.uuid(), vg.seqno());
+    } catch (EngineException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while removing VG " + vg.name());
+    } catch (Exception e) {
+      throw new EngineException(
+          "Failed to remove volume group " + vg.name() + " from the cluster: " + e.getMessage(), e);
+    }
   }
 
   /** Whether the cluster's committed seqno of the VG is still {@code seqno}; false if unknown. */
