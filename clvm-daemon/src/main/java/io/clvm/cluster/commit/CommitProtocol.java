@@ -67,7 +67,12 @@ public final class CommitProtocol {
 
   /** Result of the locked part of one attempt. */
   private record Committed(
-      long seqno, boolean rolledForward, Set<String> lvs, String warning, String vgName) {}
+      long seqno,
+      boolean rolledForward,
+      Set<String> lvs,
+      String warning,
+      String vgName,
+      Optional<String> capacity) {}
 
   /** Commits one change to a managed VG; {@code command} is shown as the lock holder. */
   public CommitResult commit(String vgUuid, String command, VgChange change)
@@ -166,7 +171,8 @@ public final class CommitProtocol {
         1,
         c.rolledForward(),
         new PropagationReport(c.seqno(), List.of(), List.of()),
-        Optional.ofNullable(c.warning()));
+        Optional.ofNullable(c.warning()),
+        c.capacity());
   }
 
   /** integ: the propagation wait of {@link #commit}, for {@link #commitUnderLock}'s caller. */
@@ -253,13 +259,18 @@ public final class CommitProtocol {
       boolean rolled = !create && rollForward(lock, vg, state.get().state());
       reached(CommitStep.ROLL_FORWARD, vg);
       CommittedVg current =
-          create ? new CommittedVg(vg, 0, "") : Zk.io(() -> store.readMetadata(vg));
+          create
+              ? new CommittedVg(vg, 0, "")
+              : change.readsCurrentText()
+                  ? Zk.io(() -> store.readMetadata(vg))
+                  : new CommittedVg(vg, state.get().state().seqno(), null);
       long seqno = current.seqno() + 1;
       NewVg next = change.compute(current, seqno);
       reached(CommitStep.COMPUTE, vg);
 
       guard.check(lock.token());
       List<MdaState> slots = disks.precommit(vg, seqno, next.text());
+      Optional<String> capacity = disks.capacityWarning(vg, seqno);
       reached(CommitStep.PRECOMMIT, vg);
 
       guard.check(lock.token());
@@ -283,7 +294,8 @@ public final class CommitProtocol {
         LOG.warn("VG {} seqno {}: {}", vg, seqno, warning);
       }
       reached(CommitStep.DISK_COMMIT, vg);
-      return new Committed(seqno, rolled, next.changedLvUuids(), warning, vgName(next.text(), vg));
+      return new Committed(
+          seqno, rolled, next.changedLvUuids(), warning, vgName(next.text(), vg), capacity);
     }
   }
 
@@ -318,7 +330,7 @@ public final class CommitProtocol {
     // One grep-able line per commit: key=value pairs (docs/cluster-protocol.md, "Logs").
     logCommit(vg, c.seqno(), command, attempt, start, report.summary());
     return new CommitResult(
-        c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning));
+        c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning), c.capacity());
   }
 
   /**

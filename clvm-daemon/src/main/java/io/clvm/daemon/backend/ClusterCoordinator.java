@@ -65,6 +65,9 @@ public final class ClusterCoordinator implements Coordinator {
   private final Map<String, Held> held = new HashMap<>();
   private final List<Done> commits = new ArrayList<>();
 
+  /** Archive and backup files of this command's commits, written once the VG lock is released. */
+  private final List<Runnable> afterUnlock = new ArrayList<>();
+
   /** A VG lock this command holds, by VG name. */
   private record Held(String uuid, LockHandle lock) {}
 
@@ -131,7 +134,11 @@ public final class ClusterCoordinator implements Coordinator {
     held.put(vgName, h);
     return () -> {
       held.remove(vgName, h);
-      lock.close();
+      try {
+        lock.close();
+      } finally {
+        runAfterUnlock();
+      }
     };
   }
 
@@ -170,7 +177,34 @@ public final class ClusterCoordinator implements Coordinator {
   }
 
   @Override
-  public VolumeGroup commit(VgState old, VolumeGroup next) throws EngineException {
+  public void afterUnlock(VolumeGroup written, Runnable archive, Runnable backup) {
+    String uuid = written.id().dashed();
+    long seqno = written.seqno();
+    afterUnlock.add(
+        () -> {
+          archive.run();
+          backend.backupInOrder(uuid, seqno, backup);
+        });
+    if (held.isEmpty()) {
+      runAfterUnlock(); // vgcreate: no VG lock to wait for
+    }
+  }
+
+  /** Writes the archive and backup files deferred so far (each failure is only warned about). */
+  private void runAfterUnlock() {
+    List<Runnable> todo = new ArrayList<>(afterUnlock);
+    afterUnlock.clear();
+    for (Runnable r : todo) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("{}: archive/backup after the commit failed: {}", label, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public Committed commit(VgState old, VolumeGroup next) throws EngineException {
     try {
       return old == null ? create(next) : change(old.vg(), next);
     } catch (EngineException e) {
@@ -184,7 +218,7 @@ public final class ClusterCoordinator implements Coordinator {
     }
   }
 
-  private VolumeGroup create(VolumeGroup vg) throws IOException, InterruptedException {
+  private Committed create(VolumeGroup vg) throws IOException, InterruptedException {
     VolumeGroup marked = ClusterMarking.mark(vg, backend.config().clusterName());
     String uuid = marked.id().dashed();
     CommitResult r =
@@ -192,10 +226,10 @@ public final class ClusterCoordinator implements Coordinator {
             .protocol()
             .create(uuid, label, (current, seqno) -> new NewVg(text(marked, seqno), Set.of()));
     r.warning().ifPresent(w -> LOG.warn("vgcreate {}: {}", vg.name(), w));
-    return marked.withSeqno(r.seqno());
+    return new Committed(marked.withSeqno(r.seqno()), r.capacity());
   }
 
-  private VolumeGroup change(VolumeGroup old, VolumeGroup next)
+  private Committed change(VolumeGroup old, VolumeGroup next)
       throws IOException, InterruptedException, EngineException {
     Held h = held.get(old.name());
     if (h == null) {
@@ -220,7 +254,7 @@ public final class ClusterCoordinator implements Coordinator {
     if (!old.name().equals(next.name())) {
       held.put(next.name(), h);
     }
-    return w.vg().withSeqno(w.result().seqno());
+    return new Committed(w.vg().withSeqno(w.result().seqno()), w.result().capacity());
   }
 
   /** What a commit changes: every LV whose mapping changes; those to reduce elsewhere first. */
@@ -237,20 +271,23 @@ public final class ClusterCoordinator implements Coordinator {
             ? next
             : ClusterMarking.mark(next, backend.config().clusterName());
     String text = text(marked, expected + 1);
+    // Allocated against the VG read from the disks under this lock: the protocol need only check
+    // the seqno, not read the copy of record.
     VgChange change =
-        (current, seqno) -> {
-          if (current.seqno() != expected) {
-            throw new ClusterStateException(
-                "VG "
-                    + old.name()
-                    + " is at seqno "
-                    + current.seqno()
-                    + " in the cluster but "
-                    + expected
-                    + " on the disks read");
-          }
-          return new NewVg(text, changes.changed());
-        };
+        VgChange.seqnoOnly(
+            (current, seqno) -> {
+              if (current.seqno() != expected) {
+                throw new ClusterStateException(
+                    "VG "
+                        + old.name()
+                        + " is at seqno "
+                        + current.seqno()
+                        + " in the cluster but "
+                        + expected
+                        + " on the disks read");
+              }
+              return new NewVg(text, changes.changed());
+            });
     CommitResult r =
         changes.reduceElsewhere().isEmpty()
             ? cluster().protocol().commitUnderLock(h.lock(), h.uuid(), label, change)
@@ -485,6 +522,11 @@ public final class ClusterCoordinator implements Coordinator {
   }
 
   @Override
+  public io.clvm.engine.ParsedVgs parsedVgs() {
+    return backend.parsedVgs();
+  }
+
+  @Override
   public boolean isActive(VolumeGroup vg, LogicalVolume lv) {
     if (backend.tables().isActive(vg.name(), lv.name())) {
       return true;
@@ -548,6 +590,7 @@ public final class ClusterCoordinator implements Coordinator {
    * active has applied the commits; prints {@code applied on N/M nodes} when {@code report}.
    */
   public void finish(Console console, boolean report) {
+    runAfterUnlock(); // anything left (a VG renamed under its lock is held under both names)
     Map<String, Done> last = new HashMap<>();
     for (Done d : commits) {
       Done prev = last.get(d.vgUuid());
