@@ -174,7 +174,7 @@ public final class ClusterBackend implements AutoCloseable {
         }
         Named n = names.get(uuid);
         if (n == null || n.seqno() != st.get().state().seqno()) {
-          CommittedVg vg = store.readMetadata(uuid);
+          CommittedVg vg = store.readNameOnly(uuid); // the name only, not the whole text
           n = new Named(vg.seqno(), vgName(vg.text()));
           names.put(uuid, n);
         }

@@ -6,6 +6,7 @@ import io.clvm.cluster.activation.ActivationConflictException;
 import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.commit.ClusterStateException;
 import io.clvm.cluster.commit.CommitResult;
+import io.clvm.cluster.commit.HeldState;
 import io.clvm.cluster.commit.NewVg;
 import io.clvm.cluster.commit.VgChange;
 import io.clvm.cluster.lock.LockHandle;
@@ -68,8 +69,8 @@ public final class ClusterCoordinator implements Coordinator {
   /** Archive and backup files of this command's commits, written once the VG lock is released. */
   private final List<Runnable> afterUnlock = new ArrayList<>();
 
-  /** A VG lock this command holds, by VG name. */
-  private record Held(String uuid, LockHandle lock) {}
+  /** A VG lock this command holds, by VG name, and what was checked of the VG under it. */
+  private record Held(String uuid, LockHandle lock, HeldState state) {}
 
   /** A commit this command made. */
   private record Done(String vgUuid, long seqno, Set<String> changed) {}
@@ -112,10 +113,12 @@ public final class ClusterCoordinator implements Coordinator {
       Thread.currentThread().interrupt();
       throw new EngineException("Interrupted while locking VG " + vgName);
     }
+    HeldState checked = new HeldState();
     try {
       // A reader's repair: a committer that died between the commit point and the disk commit
       // left the disks behind the copy of record; bring them forward before the engine reads.
-      cluster().protocol().repairUnderLock(lock, uuid.get());
+      // What it read is kept for this command's commits under the same lock (HeldState).
+      cluster().protocol().checkUnderLock(lock, uuid.get(), checked);
     } catch (IOException | InterruptedException | RuntimeException e) {
       // the lock must not outlive a failed check (a storage outage would otherwise leave it held
       // until the daemon stops, and every other command on every node would time out behind it)
@@ -130,7 +133,7 @@ public final class ClusterCoordinator implements Coordinator {
       }
       throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
     }
-    Held h = new Held(uuid.get(), lock);
+    Held h = new Held(uuid.get(), lock, checked);
     held.put(vgName, h);
     return () -> {
       held.remove(vgName, h);
@@ -288,9 +291,14 @@ public final class ClusterCoordinator implements Coordinator {
               }
               return new NewVg(text, changes.changed());
             });
+    if (!changes.reduceElsewhere().isEmpty()) {
+      h.state().forget(); // ReduceFirst's commit reads state and disks itself
+    }
     CommitResult r =
         changes.reduceElsewhere().isEmpty()
-            ? cluster().protocol().commitUnderLock(h.lock(), h.uuid(), label, change)
+            ? cluster()
+                .protocol()
+                .commitUnderLock(h.lock(), h.uuid(), label, change, List.of(), h.state())
             : new ReduceFirst(cluster(), label)
                 .commit(h.lock(), h.uuid(), expected + 1, text, changes.reduceElsewhere(), change);
     return new Written(r, marked);
