@@ -113,6 +113,8 @@ public final class ClusterCoordinator implements Coordinator {
       Thread.currentThread().interrupt();
       throw new EngineException("Interrupted while locking VG " + vgName);
     }
+    // DEBUG step lines, as CommitProtocol's: the benchmark's profile measures the lock's hold.
+    LOG.debug("VG {}: LOCKED", uuid.get());
     HeldState checked = new HeldState();
     try {
       // A reader's repair: a committer that died between the commit point and the disk commit
@@ -139,6 +141,7 @@ public final class ClusterCoordinator implements Coordinator {
       held.remove(vgName, h);
       try {
         lock.close();
+        LOG.debug("VG {}: UNLOCKED", h.uuid());
       } finally {
         runAfterUnlock();
       }
