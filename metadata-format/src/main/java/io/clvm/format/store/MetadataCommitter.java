@@ -62,8 +62,22 @@ public final class MetadataCommitter {
   public static PreparedCommit precommit(
       List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
       throws IOException {
-    TextInfo info = checkText(vgName, seqno, text);
-    List<PvScan> scans = new DeviceScanner().scan(devices);
+    return precommit(devices, vgName, seqno, text, null);
+  }
+
+  /**
+   * {@link #precommit(List, String, long, byte[])} with parsed texts taken from, and the new text
+   * added to, {@code parsed} (null: none).
+   */
+  public static PreparedCommit precommit(
+      List<? extends DiskDevice> devices,
+      String vgName,
+      long seqno,
+      byte[] text,
+      ParsedTexts parsed)
+      throws IOException {
+    TextInfo info = checkText(vgName, seqno, text, parsed);
+    List<PvScan> scans = new DeviceScanner(parsed).scan(devices);
     checkPvs(info, scans);
     byte[] withNul = Arrays.copyOf(text, text.length + 1);
 
@@ -154,14 +168,22 @@ public final class MetadataCommitter {
         text);
   }
 
-  private static TextInfo checkText(String vgName, long seqno, byte[] text)
+  private static TextInfo checkText(String vgName, long seqno, byte[] text, ParsedTexts parsed)
       throws MetadataException {
     for (byte b : text) {
       if (b == 0) {
         throw invalid("text contains a NUL byte");
       }
     }
-    TextInfo info = TextInfo.of(text, text.length, null, MetadataException.UNKNOWN_OFFSET);
+    TextInfo info =
+        parsed == null
+            ? TextInfo.of(text, text.length, null, MetadataException.UNKNOWN_OFFSET)
+            : parsed.info(
+                text,
+                text.length,
+                ParsedTexts.key(text, text.length),
+                null,
+                MetadataException.UNKNOWN_OFFSET);
     if (!info.vgName().equals(vgName)) {
       throw invalid("text is for VG '" + info.vgName() + "', not '" + vgName + "'");
     }
