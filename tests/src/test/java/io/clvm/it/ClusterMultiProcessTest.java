@@ -352,13 +352,13 @@ class ClusterMultiProcessTest {
     }
     String lv = onDisk().lvs().get(0).name();
     cluster.ok(2, "lvchange", "-asy", "vg/" + lv);
-    ThreeNodeCluster.Result refused = cluster.run(1, "vgrename", "vg", "vgr");
+    CliResult refused = cluster.run(1, "vgrename", "vg", "vgr");
     assertEquals(5, refused.exit(), refused.toString());
     assertTrue(refused.err().contains("is active on node(s) node2"), refused.toString());
     cluster.ok(2, "lvchange", "-an", "vg/" + lv);
 
     long before = onDisk().seqno();
-    ThreeNodeCluster.Result renamed = cluster.ok(1, "vgrename", "vg", "vgr");
+    CliResult renamed = cluster.ok(1, "vgrename", "vg", "vgr");
     assertTrue(renamed.out().contains("successfully renamed to \"vgr\""), renamed.toString());
     assertTrue(
         cluster.ok(3, "vgs", "--noheadings", "-o", "vg_name").out().contains("vgr"),
@@ -373,7 +373,7 @@ class ClusterMultiProcessTest {
     cluster.ok(1, "vgcfgbackup", "-f", backup.toString(), "vg");
     cluster.ok(1, "lvremove", "-y", "vg/afterrename");
     assertTrue(onDisk().lv("afterrename").isEmpty());
-    ThreeNodeCluster.Result restored = cluster.ok(3, "vgcfgrestore", "-f", backup.toString(), "vg");
+    CliResult restored = cluster.ok(3, "vgcfgrestore", "-f", backup.toString(), "vg");
     assertTrue(restored.out().contains("Restored volume group vg"), restored.toString());
     VolumeGroup now = onDisk();
     assertEquals(before + 5, now.seqno(), "the restore is a new commit above the cluster's");

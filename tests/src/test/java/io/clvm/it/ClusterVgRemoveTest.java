@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clvm.it.harness.CliResult;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +27,14 @@ class ClusterVgRemoveTest {
       cluster.ok(1, "lvcreate", "-an", "-l", "2", "-n", "data", "vgr");
       cluster.ok(2, "lvchange", "-asy", "vgr/data");
 
-      ThreeNodeCluster.Result refused = cluster.run(1, "vgremove", "-y", "vgr");
+      CliResult refused = cluster.run(1, "vgremove", "-y", "vgr");
       assertEquals(5, refused.exit(), refused.toString());
       assertTrue(refused.err().contains("data is active on node(s) node2"), refused.toString());
       assertTrue(cluster.ok(3, "vgs", "--noheadings", "-o", "vg_name").out().contains("vgr"));
 
       cluster.ok(2, "lvchange", "-an", "vgr/data");
       cluster.ok(1, "lvchange", "-aey", "vgr/data"); // this node's own LVs are deactivated
-      ThreeNodeCluster.Result removed = cluster.ok(1, "vgremove", "-y", "vgr");
+      CliResult removed = cluster.ok(1, "vgremove", "-y", "vgr");
       assertTrue(
           removed.out().contains("Volume group \"vgr\" successfully removed"), removed.out());
       assertFalse(cluster.ok(3, "vgs", "--noheadings", "-o", "vg_name").out().contains("vgr"));
