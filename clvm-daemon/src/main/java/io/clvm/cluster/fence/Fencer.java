@@ -45,6 +45,10 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
             return t;
           });
   private ScheduledFuture<?> pending;
+
+  /** The connection generation at which {@link #revalidate} last ran. */
+  private long revalidatedGeneration = -1;
+
   private final ClusterMetrics metrics;
 
   public Fencer(
@@ -134,25 +138,56 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
     fenced.remove(vgUuid + "/" + lvUuid);
   }
 
+  /**
+   * A command of this node loaded the table of {@code vg/lv} after registering its activation at
+   * connection {@code generation}. If the connection was interrupted in between, a fence may have
+   * found no table yet and {@link #released} then dropped it, so the LV could be mapped while its
+   * activation went with the session: fence it now and let revalidation decide, here when it has
+   * already run for the current connection.
+   *
+   * @return false when the LV stays fenced because its activation is gone
+   */
+  public synchronized boolean confirmLoaded(String vgUuid, String lvUuid, long generation)
+      throws Exception {
+    if (guard.generation() == generation) {
+      return true; // no interruption: a later fence finds the table
+    }
+    String key = vgUuid + "/" + lvUuid;
+    fenced.add(key);
+    tables.fence(vgUuid, lvUuid); // again if already fenced: the command has just loaded a table
+    metrics.fencingEvent("fenced");
+    LOG.error("fencing event=fenced lv={} reason=\"connection interrupted while activating\"", key);
+    boolean revalidated =
+        guard.health() == Health.GOOD || revalidatedGeneration == guard.generation();
+    return !revalidated || revalidateOne(key);
+  }
+
   @Override
   public synchronized void revalidate(CuratorFramework client, boolean newSession)
       throws Exception {
+    revalidatedGeneration = guard.generation();
     for (String key : Set.copyOf(fenced)) {
-      String[] vgLv = key.split("/", 2);
-      if (activations.stillOwned(vgLv[0], vgLv[1])) {
-        tables.unfence(vgLv[0], vgLv[1]);
-        fenced.remove(key);
-        metrics.fencingEvent("unfenced");
-        LOG.warn("fencing event=unfenced lv={}: exclusive ownership revalidated", key);
-      } else {
-        activations.forget(vgLv[0], vgLv[1]);
-        metrics.fencingEvent("stays_fenced");
-        LOG.error(
-            "fencing event=stays_fenced lv={}: its activation expired with the session"
-                + " and another node may own it now; deactivate it here",
-            key);
-      }
+      revalidateOne(key);
     }
+  }
+
+  /** Unfences {@code key} if its activation znode is still this session's; true if so. */
+  private boolean revalidateOne(String key) throws Exception {
+    String[] vgLv = key.split("/", 2);
+    if (activations.stillOwned(vgLv[0], vgLv[1])) {
+      tables.unfence(vgLv[0], vgLv[1]);
+      fenced.remove(key);
+      metrics.fencingEvent("unfenced");
+      LOG.warn("fencing event=unfenced lv={}: ownership revalidated", key);
+      return true;
+    }
+    activations.forget(vgLv[0], vgLv[1]);
+    metrics.fencingEvent("stays_fenced");
+    LOG.error(
+        "fencing event=stays_fenced lv={}: its activation expired with the session"
+            + " and another node may own it now; deactivate it here",
+        key);
+    return false;
   }
 
   private void cancelPending() {

@@ -69,6 +69,16 @@ public final class ClusterBackend implements AutoCloseable {
    */
   private final Map<String, String[]> loaded = new ConcurrentHashMap<>();
 
+  /**
+   * By {@code vgUuid/lvUuid}: the lowest seqno whose text propagation may still load for the LV,
+   * one above the VG text a command of this node last loaded it from. The propagation thread may
+   * have read a text before this node's own command committed a newer one (or, for a reduce, loaded
+   * the smaller table ahead of its commit); loading that older text afterwards would bring back an
+   * old size or, after a rename, create a device under the old name that nothing owns (found by the
+   * fault-injection suite).
+   */
+  private final Map<String, Long> propagationFloor = new ConcurrentHashMap<>();
+
   private final Map<String, Named> names = new ConcurrentHashMap<>();
   private volatile ClusterNode cluster;
 
@@ -212,12 +222,15 @@ public final class ClusterBackend implements AutoCloseable {
         // Under the tables' monitor, the activation must still be this node's: a deactivation
         // (lvchange -an, lvremove) removes the table and forgets the local activation under the
         // same monitor, so a reload from a text read before it can no longer re-create a table
-        // that nothing owns (found by the fault-injection suite).
+        // that nothing owns (found by the fault-injection suite). Propagation only reloads: the
+        // device exists under this text's name unless a command of this node changed it since.
         synchronized (tables) {
-          if (!c.activations().local().contains(a)) {
+          if (!c.activations().local().contains(a)
+              || committed.seqno() < propagationFloor.getOrDefault(key(a), Long.MIN_VALUE)
+              || !tables.isActive(vg.name(), lv.get().name())) {
             continue;
           }
-          outcome = loadTable(vg, lv.get());
+          outcome = reloadTable(vg, lv.get());
         }
         if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
           c.metrics()
@@ -237,8 +250,19 @@ public final class ClusterBackend implements AutoCloseable {
     return MetadataText.parse(text).vg();
   }
 
-  /** Loads (or reloads) {@code lv}'s table on this node, remembering its names for fencing. */
+  /**
+   * Loads (or reloads) {@code lv}'s table on this node for a command of this node, remembering its
+   * names for fencing; propagation leaves the LV alone until a text newer than {@code vg}'s.
+   */
   public io.clvm.dm.lvm.LvActivation.Outcome loadTable(VolumeGroup vg, LogicalVolume lv)
+      throws IOException {
+    synchronized (tables) {
+      propagationFloor.put(key(vg.id().dashed(), lv.id().dashed()), vg.seqno() + 1);
+      return reloadTable(vg, lv);
+    }
+  }
+
+  private io.clvm.dm.lvm.LvActivation.Outcome reloadTable(VolumeGroup vg, LogicalVolume lv)
       throws IOException {
     loaded.put(key(vg.id().dashed(), lv.id().dashed()), new String[] {vg.name(), lv.name()});
     return tables.activate(vg, lv);
@@ -246,8 +270,15 @@ public final class ClusterBackend implements AutoCloseable {
 
   /** Removes {@code lv}'s table on this node. */
   public void removeTable(VolumeGroup vg, LogicalVolume lv) throws IOException {
-    tables.deactivate(vg.name(), lv.name());
-    loaded.remove(key(vg.id().dashed(), lv.id().dashed()));
+    synchronized (tables) {
+      tables.deactivate(vg.name(), lv.name());
+      loaded.remove(key(vg.id().dashed(), lv.id().dashed()));
+      propagationFloor.remove(key(vg.id().dashed(), lv.id().dashed()));
+    }
+  }
+
+  private static String key(Activation a) {
+    return key(a.vgUuid(), a.lvUuid());
   }
 
   private static String key(String vgUuid, String lvUuid) {

@@ -412,6 +412,7 @@ public final class ClusterCoordinator implements Coordinator {
     String lvUuid = lv.id().dashed();
     try {
       ActivationMode m = mode(vgUuid, lvUuid, mode);
+      long generation = cluster().guard().generation();
       Held h = held.get(vg.name());
       if (h == null) {
         cluster().activate(vgUuid, lvUuid, m, label); // takes the VG lock itself
@@ -427,6 +428,13 @@ public final class ClusterCoordinator implements Coordinator {
       } catch (IOException | RuntimeException e) {
         cluster().deactivate(vgUuid, lvUuid);
         throw new EngineException("Failed to activate " + what + ": " + e.getMessage(), e);
+      }
+      if (!cluster().fencer().confirmLoaded(vgUuid, lvUuid, generation)) {
+        throw new EngineException(
+            "Failed to activate "
+                + what
+                + ": its activation expired with the ZooKeeper session while the table was"
+                + " loaded; the LV maps to an error target here, deactivate it (lvchange -an).");
       }
     } catch (ActivationConflictException e) {
       throw new EngineException(

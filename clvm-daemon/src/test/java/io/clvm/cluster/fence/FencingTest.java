@@ -1,6 +1,7 @@
 package io.clvm.cluster.fence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,5 +146,39 @@ class FencingTest {
     assertThrows(
         ActivationConflictException.class,
         () -> a.activate("vg1", "lv1", ActivationMode.SHARED, "lvchange -asy"));
+  }
+
+  /**
+   * A command registers its activation, the connection drops before it loads the table (so the
+   * grace fence finds nothing to fence), and the table is loaded after. If the session survived,
+   * the table stays; if it expired, the activation is gone and the table must not stay mapped.
+   */
+  @Test
+  void aTableLoadedAcrossAnOutageIsKeptOnlyIfTheActivationSurvived() throws Exception {
+    AtomicBoolean loaded = new AtomicBoolean();
+    ClusterNode a =
+        partitionableNode(
+            new DeviceMapperTables(
+                dm, (vg, lv) -> Optional.of(DEVICE).filter(d -> loaded.get() && lv.equals("lv1"))));
+    long generation = a.guard().generation();
+    a.activate("vg1", "lv1", ActivationMode.EXCLUSIVE, "lvchange -aey");
+
+    proxy.cut();
+    Await.until("A fenced lv1", ZkTesting.WAIT, () -> a.fencer().fenced().contains("vg1/lv1"));
+    proxy.restore();
+    assertTrue(a.guard().awaitGood(ZkTesting.WAIT));
+    loaded.set(true); // the command's table load, after the outage
+    assertTrue(a.fencer().confirmLoaded("vg1", "lv1", generation));
+    assertEquals("linear", liveTarget(), "the activation survived: the table stays");
+
+    generation = a.guard().generation();
+    loaded.set(false);
+    proxy.cut();
+    Await.until("A's session lost", ZkTesting.WAIT, () -> a.guard().health() == Health.LOST);
+    proxy.restore();
+    assertTrue(a.guard().awaitGood(ZkTesting.WAIT));
+    loaded.set(true);
+    assertFalse(a.fencer().confirmLoaded("vg1", "lv1", generation), "activation expired");
+    assertEquals("error", liveTarget(), "a table whose activation expired stays mapped");
   }
 }

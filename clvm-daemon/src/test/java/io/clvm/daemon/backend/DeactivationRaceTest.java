@@ -109,6 +109,65 @@ class DeactivationRaceTest {
     }
   }
 
+  /**
+   * Regression (the fault-injection suite in CI, seed 213502): propagation had read the VG before
+   * this node's own lvrename committed; the rename dropped the old device and activated the new
+   * name, re-adding an equal activation record; the late reload then created a device under the old
+   * name that no activation owned.
+   */
+  @Test
+  void aReloadFromBeforeALocalRenameDoesNotRecreateTheOldName() throws Exception {
+    Path pv = dir.resolve("pv-clvmtest.img");
+    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
+      f.setLength(64L << 20);
+    }
+    try (FileDevice d = FileDevice.openReadWrite(pv)) {
+      PvFormatter.format(d, PvFormatOptions.defaults(PV_UUID));
+    }
+    String text = Files.readString(writeText(dir.resolve("vg.txt")));
+    VolumeGroup vg = MetadataText.parse(text).vg();
+    VolumeGroup renamed =
+        MetadataText.parse(text.replace("\nlv {", "\nlv2 {").replace("seqno = 2", "seqno = 3"))
+            .vg();
+    String extendedText =
+        text.replace("extent_count = 2", "extent_count = 3").replace("seqno = 2", "seqno = 1");
+
+    try (TestNodes nodes = new TestNodes();
+        ClusterBackend backend =
+            new ClusterBackend(
+                DaemonConfig.of(
+                    Map.of(
+                        "node.id", "a",
+                        "devices.devices", pv.toString(),
+                        "activation.device_mapper", "memory")))) {
+      ClusterNode node =
+          nodes.node(
+              "a",
+              nodes.zk.server().getConnectString(),
+              FailPoint.NONE,
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2));
+      backend.attach(node);
+      backend.coordinator("lvchange -aey vg/lv").activate(vg, vg.lv("lv").orElseThrow(), "ey");
+      // a text older than the one the command loaded (here: seqno 1, another size) changes nothing
+      backend.applyCallback().apply(new CommittedVg(VG_UUID, 1, extendedText));
+      assertTrue(
+          backend.tables().liveTable("vg", "lv").orElseThrow().toString().startsWith("0 16384 "),
+          "an older text reloaded the table");
+
+      // lvrename vg lv lv2 on this node: the device moves to the new name
+      backend.coordinator("lvrename vg lv lv2").deactivate(vg, vg.lv("lv").orElseThrow());
+      backend
+          .coordinator("lvrename vg lv lv2")
+          .activate(renamed, renamed.lv("lv2").orElseThrow(), "ey");
+      // propagation's late reload of the text it read before the rename
+      backend.applyCallback().apply(new CommittedVg(VG_UUID, vg.seqno(), text));
+
+      assertFalse(backend.tables().isActive("vg", "lv"), "a device came back under the old name");
+      assertTrue(backend.tables().isActive("vg", "lv2"));
+    }
+  }
+
   private static Path writeText(Path p) throws Exception {
     String text =
         String.join(

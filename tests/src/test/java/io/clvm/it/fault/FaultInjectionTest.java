@@ -16,6 +16,7 @@ import io.clvm.testing.Await;
 import io.clvm.testing.RequiresLvm2;
 import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.lvm2.TestLoopDevice;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,6 +58,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultInjectionTest {
+  /** The workload's and the fault schedule's LV names (w<worker>s<slot>g<gen>, f<node>g<gen>). */
+  private static final Pattern LV_NAME =
+      Pattern.compile("\\b(?:w\\d+s\\d+g\\d+|f\\d+g\\d+|finalg\\d+)\\b");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int WORKERS = 6;
   private static final int SLOTS_PER_WORKER = 3;
@@ -206,9 +213,42 @@ class FaultInjectionTest {
                 + " violations\n"
                 + String.join("\n", v.stream().map(Object::toString).toList())
                 + "\n"
+                + traces(v)
                 + report
                 + "\nlogs:\n"
                 + logs());
+  }
+
+  /**
+   * For each LV a violation names: every operation on it and the daemons' log lines about it, so a
+   * failure seen only in CI's output can be diagnosed from that output alone.
+   */
+  private String traces(List<SafetyChecker.Violation> v) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = LV_NAME.matcher(String.join("\n", v.stream().map(x -> x.what()).toList()));
+    while (m.find()) {
+      names.add(m.group());
+    }
+    StringBuilder b = new StringBuilder();
+    for (String name : names) {
+      b.append("operations on ").append(name).append(":\n").append(history.mentioning(name));
+      for (int n = 1; n <= FaultCluster.NODES; n++) {
+        List<String> lines;
+        try {
+          lines =
+              Files.readAllLines(cluster.log(n)).stream()
+                  .filter(l -> l.matches(".*\\b" + name + "\\b.*"))
+                  .toList();
+        } catch (IOException e) {
+          lines = List.of("(no log: " + e.getMessage() + ")");
+        }
+        b.append("node").append(n).append(" log lines about ").append(name).append(":\n");
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> b.append("    ").append(l).append('\n'));
+      }
+    }
+    return b.toString();
   }
 
   private String logs() {

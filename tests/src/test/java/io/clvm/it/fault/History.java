@@ -101,6 +101,17 @@ final class History {
     return b.toString();
   }
 
+  /** The operations whose command names {@code lv} (a word of it), one line each. */
+  synchronized String mentioning(String lv) {
+    StringBuilder b = new StringBuilder();
+    for (Entry e : entries) {
+      if (!e.isFault() && (" " + e.what + " ").matches(".*[ /]" + lv + " .*")) {
+        b.append("    ").append(e).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
   /** The faults, one line each. */
   synchronized String faults() {
     StringBuilder b = new StringBuilder();
