@@ -54,7 +54,22 @@ public final class VgOps {
       boolean shared,
       Integer maxLv,
       Integer maxPv,
-      PvOps.Format format) {}
+      PvOps.Format format,
+      String systemId) {
+    /** Without {@code --systemid}: the VG gets this host's system ID, if it has one. */
+    public Create(
+        String vg,
+        List<String> pvs,
+        SizeArg extentSize,
+        List<String> tags,
+        String alloc,
+        boolean shared,
+        Integer maxLv,
+        Integer maxPv,
+        PvOps.Format format) {
+      this(vg, pvs, extentSize, tags, alloc, shared, maxLv, maxPv, format, null);
+    }
+  }
 
   /** vgcreate. */
   public int create(Create c) throws EngineException {
@@ -94,6 +109,9 @@ public final class VgOps {
         throw new EngineException(badTag.get(), EngineException.INVALID);
       }
     }
+    // Shared VGs carry a lock type instead (lvm2 gives them no system ID either).
+    String systemId =
+        c.shared() ? null : SystemIds.forNewVg(c.systemId(), engine.config().systemId(), console);
     try (VgLock orphans = engine.lockOrphans();
         VgLock lock = engine.lockVg(c.vg());
         Scan scan = engine.scan(true, c.pvs())) {
@@ -109,6 +127,7 @@ public final class VgOps {
               .allocationPolicy(policy)
               .maxLv(c.maxLv() == null ? 0 : c.maxLv())
               .maxPv(c.maxPv() == null ? 0 : c.maxPv())
+              .systemId(systemId)
               .pvs(pvs)
               .build();
       if (engine.test()) {
@@ -116,7 +135,11 @@ public final class VgOps {
       } else {
         engine.commitNew(scan, vg);
       }
-      console.print("Volume group \"" + c.vg() + "\" successfully created");
+      console.print(
+          "Volume group \""
+              + c.vg()
+              + "\" successfully created"
+              + (systemId == null ? "" : " with system ID " + systemId));
       return 0;
     }
   }
@@ -438,7 +461,20 @@ public final class VgOps {
       List<String> delTags,
       String alloc,
       Boolean resizeable,
-      boolean refresh) {}
+      boolean refresh,
+      String systemId) {
+    /** Without {@code --systemid}. */
+    public Change(
+        List<String> vgs,
+        String activate,
+        List<String> addTags,
+        List<String> delTags,
+        String alloc,
+        Boolean resizeable,
+        boolean refresh) {
+      this(vgs, activate, addTags, delTags, alloc, resizeable, refresh, null);
+    }
+  }
 
   /** vgchange. */
   public int change(Change c) throws EngineException {
@@ -446,7 +482,8 @@ public final class VgOps {
         !c.addTags().isEmpty()
             || !c.delTags().isEmpty()
             || c.alloc() != null
-            || c.resizeable() != null;
+            || c.resizeable() != null
+            || c.systemId() != null;
     if (!metadata && c.activate() == null && !c.refresh()) {
       throw new EngineException("Need one or more command options.", EngineException.INVALID);
     }
@@ -496,6 +533,10 @@ public final class VgOps {
               flags.remove(VgFlag.RESIZEABLE);
             }
             next = next.withFlags(flags);
+          }
+          if (c.systemId() != null) {
+            String id = SystemIds.change(vg, c.systemId(), engine.config().systemId(), console);
+            next = next.withSystemId(id.isEmpty() ? null : id);
           }
           vg = engine.commit(scan, st, next);
           console.print("Volume group \"" + vgName + "\" successfully changed");
