@@ -219,6 +219,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     propagator.close();
     fencer.close();
+    locks.close();
     try {
       registry.close();
     } catch (IOException e) {

@@ -19,6 +19,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
+  private volatile boolean deaf;
 
   public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -43,6 +44,15 @@ public final class TcpProxy implements AutoCloseable {
 
   public void restore() {
     cut = false;
+    deaf = false;
+  }
+
+  /**
+   * Keeps the connections but drops every byte from the server to the client: a request still
+   * reaches the server and takes effect there, its response is lost (until {@link #cut()}).
+   */
+  public void deafen() {
+    deaf = true;
   }
 
   private void acceptLoop() {
@@ -57,15 +67,15 @@ public final class TcpProxy implements AutoCloseable {
         server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
         open.add(client);
         open.add(server);
-        pump(client, server);
-        pump(server, client);
+        pump(client, server, false);
+        pump(server, client, true);
       } catch (IOException e) {
         // listener closed, or the target refused: the client sees a closed connection
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean toClient) {
     Thread t =
         new Thread(
             () -> {
@@ -74,7 +84,9 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                  out.write(buf, 0, n);
+                  if (!(toClient && deaf)) {
+                    out.write(buf, 0, n);
+                  }
                 }
               } catch (IOException e) {
                 // connection cut

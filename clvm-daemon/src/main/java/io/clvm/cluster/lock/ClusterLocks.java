@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -21,12 +23,20 @@ import org.apache.zookeeper.KeeperException;
  * The global lock (VG namespace, orphan PVs) and the per-VG metadata locks, with holder visibility.
  * Locks are not re-entrant across acquisitions: a command takes each lock once.
  */
-public final class ClusterLocks {
+public final class ClusterLocks implements AutoCloseable {
+  /**
+   * One ledger per client (per ZooKeeper session): a sweep must never take a node that another
+   * ClusterLocks on the same client is waiting with or holding.
+   */
+  private static final Map<CuratorFramework, LockLedger> LEDGERS = new WeakHashMap<>();
+
   private final CuratorFramework client;
   private final ClusterLayout layout;
   private final ConnectionGuard guard;
   private final String nodeId;
   private final ClusterMetrics metrics;
+  private final LockLedger ledger;
+  private final OrphanSweeper sweeper;
 
   public ClusterLocks(
       CuratorFramework client, ClusterLayout layout, ConnectionGuard guard, String nodeId) {
@@ -45,6 +55,23 @@ public final class ClusterLocks {
     this.guard = guard;
     this.nodeId = nodeId;
     this.metrics = metrics;
+    synchronized (LEDGERS) {
+      this.ledger = LEDGERS.computeIfAbsent(client, c -> new LockLedger());
+    }
+    this.sweeper = new OrphanSweeper(client, ledger);
+    // After a reconnect with the same session, a release or an acquisition that failed during the
+    // outage may have left a node of this session behind: it would block every other writer.
+    guard.addListener(
+        health -> {
+          if (health == ConnectionGuard.Health.GOOD) {
+            sweeper.sweepAll();
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    sweeper.close();
   }
 
   /** Takes the global lock for {@code command} (shown to others), waiting up to {@code timeout}. */
@@ -89,8 +116,9 @@ public final class ClusterLocks {
     ConnectionGuard.Token token = guard.token();
     LockHolder me =
         new LockHolder(nodeId, ProcessHandle.current().pid(), command, System.currentTimeMillis());
-    HolderMutex mutex = new HolderMutex(client, path, me);
-    boolean acquired;
+    RecordingDriver driver = new RecordingDriver(ledger, sweeper);
+    HolderMutex mutex = new HolderMutex(client, path, me, driver);
+    boolean acquired = false;
     long start = System.nanoTime();
     try {
       acquired = mutex.acquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,6 +126,8 @@ public final class ClusterLocks {
       throw e;
     } catch (Exception e) {
       throw new ClusterUnavailableException("cannot take lock " + path + ": " + e);
+    } finally {
+      settle(path, driver.created(), acquired);
     }
     long acquiredAt = System.nanoTime();
     metrics.lockWait(kind).record(acquiredAt - start, TimeUnit.NANOSECONDS);
@@ -117,7 +147,32 @@ public final class ClusterLocks {
               + ", held by "
               + holder);
     }
-    return new LockHandle(mutex, path, token, metrics.lockHold(kind), acquiredAt);
+    List<String> created = driver.created();
+    String node = created.get(created.size() - 1);
+    return new LockHandle(
+        mutex, path, node, token, metrics.lockHold(kind), acquiredAt, this::released);
+  }
+
+  /**
+   * After an acquisition: every node it made except the one it holds is unwanted. Curator deletes
+   * them itself, but a delete lost in a connection outage would leave a node of this session at the
+   * head of the queue; the sweep makes sure they are gone.
+   */
+  private void settle(String path, List<String> created, boolean acquired) {
+    List<String> left =
+        acquired && !created.isEmpty() ? created.subList(0, created.size() - 1) : created;
+    if (!left.isEmpty()) {
+      ledger.unwanted(left);
+      sweeper.sweepLater(path);
+    }
+  }
+
+  /** A handle let its node go; {@code confirmed} false: the delete may not have happened. */
+  private void released(String path, String node, boolean confirmed) {
+    ledger.unwanted(List.of(node));
+    if (!confirmed) {
+      sweeper.sweepLater(path);
+    }
   }
 
   /** "node n1 pid 42 (lvextend vg/lv) since ..." */
