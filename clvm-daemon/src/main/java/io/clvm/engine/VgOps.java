@@ -576,6 +576,24 @@ public final class VgOps {
     boolean on = c.activate() == null || !c.activate().endsWith("n");
     engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
     int active = 0;
+    try {
+      switchAll(st, vg, c, on);
+    } catch (NoDeviceMapperException e) {
+      // lvm2 says it once, still counts the active LVs (none), and fails only an activation.
+      console.error(e.getMessage());
+      console.print("0 logical volume(s) in volume group \"" + vg.name() + "\" now active");
+      return on ? EngineException.FAILED : 0;
+    }
+    for (LogicalVolume lv : vg.lvs()) {
+      if (lv.visible() && engine.activator().isActive(vg, lv)) {
+        active++;
+      }
+    }
+    console.print(active + " logical volume(s) in volume group \"" + vg.name() + "\" now active");
+    return 0;
+  }
+
+  private void switchAll(VgState st, VolumeGroup vg, Change c, boolean on) throws EngineException {
     for (LogicalVolume lv : vg.lvs()) {
       if (!lv.visible()) {
         continue;
@@ -590,13 +608,6 @@ public final class VgOps {
         engine.activator().deactivate(vg, lv);
       }
     }
-    for (LogicalVolume lv : vg.lvs()) {
-      if (lv.visible() && engine.activator().isActive(vg, lv)) {
-        active++;
-      }
-    }
-    console.print(active + " logical volume(s) in volume group \"" + vg.name() + "\" now active");
-    return 0;
   }
 
   /** vgck: reads every VG (or the named ones) and reports what is wrong. */
