@@ -194,11 +194,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10,1000,10000")
     ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument("--modes", default="local,cluster")
+    ap.add_argument("--modes", default="local,cluster",
+                    help="local, cluster (bin/clvm and the socket), socket (clvmd alone)")
+    ap.add_argument("--commands", default="lvs,vgs,lvcreate,lvextend",
+                    help="which of lvs,vgs,lvcreate,lvextend to time")
     ap.add_argument("--out", default=os.path.join(ROOT, "build-out", "bench-vs-lvm2.md"))
     a = ap.parse_args()
     modes = a.modes.split(",")
-    local, cluster = "local" in modes, "cluster" in modes
+    local, cluster = "local" in modes, "cluster" in modes or "socket" in modes
+    client = "cluster" in modes  # bin/clvm in cluster mode (a client JVM per command)
+    commands = a.commands.split(",")
     rows, memory = [], []
     for n in [int(s) for s in a.sizes.split(",")]:
         work = tempfile.mkdtemp(prefix="clvm-bench-")
@@ -242,24 +247,29 @@ def main():
                     if local:
                         acc.setdefault("local", []).append(
                             timed([CLVM] + ccmd[:1] + dv + ccmd[1:], cenv))
-                    if cluster:
+                    if client:
                         acc.setdefault("cli", []).append(timed([CLVM] + xcmd, denv))
+                    if cluster:
                         acc.setdefault("socket", []).append(timed_socket(dsock, scmd[0], scmd[1:]))
                 rows.append((n, name, acc))
 
             def create(vg, name):
                 return ["lvcreate", "-an", "-Zn", "-n", name, "-L", "1m", vg]
 
-            series("lvs", lambda i: (["lvs", "benchvg"], ["lvs", "benchvg"], ["lvs", "clvmvg"],
-                                     ["lvs", "clvmvg"]))
-            series("vgs", lambda i: (["vgs", "benchvg"], ["vgs", "benchvg"], ["vgs", "clvmvg"],
-                                     ["vgs", "clvmvg"]))
-            series("lvcreate", lambda i: (create("benchvg", "l%d" % i), create("benchvg", "c%d" % i),
-                                          create("clvmvg", "c%d" % i), create("clvmvg", "s%d" % i)))
-            series("lvextend", lambda i: (["lvextend", "-L", "+1m", "benchvg/l0"],
-                                          ["lvextend", "-L", "+1m", "benchvg/c0"],
-                                          ["lvextend", "-L", "+1m", "clvmvg/c0"],
-                                          ["lvextend", "-L", "+1m", "clvmvg/s0"]))
+            if "lvs" in commands:
+                series("lvs", lambda i: (["lvs", "benchvg"], ["lvs", "benchvg"], ["lvs", "clvmvg"],
+                                       ["lvs", "clvmvg"]))
+            if "vgs" in commands:
+                series("vgs", lambda i: (["vgs", "benchvg"], ["vgs", "benchvg"], ["vgs", "clvmvg"],
+                                       ["vgs", "clvmvg"]))
+            if "lvcreate" in commands or "lvextend" in commands:  # lvextend extends c0/s0
+                series("lvcreate", lambda i: (create("benchvg", "l%d" % i), create("benchvg", "c%d" % i),
+                                            create("clvmvg", "c%d" % i), create("clvmvg", "s%d" % i)))
+            if "lvextend" in commands:
+                series("lvextend", lambda i: (["lvextend", "-L", "+1m", "benchvg/l0"],
+                                            ["lvextend", "-L", "+1m", "benchvg/c0"],
+                                            ["lvextend", "-L", "+1m", "clvmvg/c0"],
+                                            ["lvextend", "-L", "+1m", "clvmvg/s0"]))
             if daemon:
                 m = daemon_memory(daemon.pid)
                 m["lvs"] = n
@@ -277,8 +287,10 @@ def main():
     cols = [("lvm2", "lvm2")]
     if local:
         cols.append(("local", "clvm local"))
+    if client:
+        cols.append(("cli", "clvm cluster (bin/clvm → clvmd)"))
     if cluster:
-        cols += [("cli", "clvm cluster (bin/clvm → clvmd)"), ("socket", "clvmd (socket only)")]
+        cols.append(("socket", "clvmd (socket only)"))
     head = "| LVs | command | " + " | ".join("%s ms" % c[1] for c in cols) + " | " + " | ".join(
         "%s / lvm2" % c[1] for c in cols[1:]) + " |"
     out = ["Wall time per command, median (min–max) of %d runs, in ms." % a.runs, "", head,

@@ -21,9 +21,40 @@ public interface Coordinator {
 
   /**
    * Commits {@code next} as the successor of {@code old} (null: a new VG, which is marked as
-   * cluster-managed); returns the VG as written, with its new seqno.
+   * cluster-managed); returns the VG as written, with its new seqno, and the metadata areas'
+   * capacity warning for it.
    */
-  VolumeGroup commit(VgState old, VolumeGroup next) throws EngineException;
+  Committed commit(VgState old, VolumeGroup next) throws EngineException;
+
+  /**
+   * A commit's outcome: the VG as written and the 80 % capacity warning the daemon computed where
+   * it read the metadata areas (printing the text again to compute it here would cost a copy).
+   */
+  record Committed(VolumeGroup vg, java.util.Optional<String> capacityWarning) {}
+
+  /**
+   * Runs {@code archive} and then {@code backup} (the lvm2-style files of a commit of {@code
+   * written}) once the VG lock is released: they are this node's files, not part of the commit, and
+   * writing them under the lock made every other node's commit wait for two more prints of the VG
+   * and two file writes. By default at once.
+   */
+  default void afterUnlock(VolumeGroup written, Runnable archive, Runnable backup) {
+    archive.run();
+    backup.run();
+  }
+
+  /**
+   * vgremove, before anything is changed: refuses a VG that another node still uses (an LV active
+   * there). Local mode has no other nodes.
+   */
+  default void checkRemovable(VgState st) throws EngineException {}
+
+  /**
+   * vgremove, after this node's LVs are deactivated and before the metadata areas are wiped: the
+   * cluster forgets the VG (its copy of record first, so a crash in between leaves a VG on the
+   * disks that the cluster no longer manages — importable — never a copy of record of wiped disks).
+   */
+  default void removed(VgState st) throws EngineException {}
 
   /**
    * Activates {@code lv} on this node in {@code mode} ({@code y}, {@code ey}, {@code sy}, ...,
@@ -45,6 +76,14 @@ public interface Coordinator {
    * (see {@link ScanCache}); null: every report scans.
    */
   default ScanCache reportCache() {
+    return null;
+  }
+
+  /**
+   * The daemon's parsed metadata texts and models, shared by its commands (see {@link ParsedVgs});
+   * null: every scan parses what it reads.
+   */
+  default ParsedVgs parsedVgs() {
     return null;
   }
 

@@ -148,9 +148,10 @@ public class Engine {
     }
     io.clvm.format.model.VolumeGroup written;
     if (coordinator != null) {
-      written = coordinator.commit(old, next);
+      Coordinator.Committed c = coordinator.commit(old, next);
+      written = c.vg();
+      c.capacityWarning().ifPresent(console::warn);
       archiveAndBackUp(old, written);
-      writer().warnIfNearlyFull(scan, old, written);
     } else {
       written = writer().commit(scan, old, next);
     }
@@ -165,16 +166,22 @@ public class Engine {
    */
   private void archiveAndBackUp(VgState old, io.clvm.format.model.VolumeGroup written) {
     MetadataWriter w = writer();
-    if (old != null) {
-      w.archive(old.metadata());
-    }
-    w.backup(written);
+    coordinator.afterUnlock(
+        written,
+        () -> {
+          if (old != null) {
+            w.archive(old.metadata());
+          }
+        },
+        () -> w.backup(written));
   }
 
   /** The first commit of a new VG (vgcreate); in cluster mode it is marked cluster-managed. */
   void commitNew(Scan scan, io.clvm.format.model.VolumeGroup vg) throws EngineException {
     if (coordinator != null) {
-      archiveAndBackUp(null, coordinator.commit(null, vg));
+      Coordinator.Committed c = coordinator.commit(null, vg);
+      c.capacityWarning().ifPresent(console::warn);
+      archiveAndBackUp(null, c.vg());
     } else {
       writer().commit(scan, null, vg);
     }
@@ -228,9 +235,13 @@ public class Engine {
     return activator.kernelState(config.activation());
   }
 
+  private ParsedVgs parsedVgs() {
+    return coordinator == null ? null : coordinator.parsedVgs();
+  }
+
   /** Scans the candidate devices. */
   Scan scan(boolean writable) throws EngineException {
-    return Scan.of(Devices.candidates(devices), writable, devices, console)
+    return Scan.of(Devices.candidates(devices), writable, devices, console, parsedVgs())
         .foreign(config.systemId(), foreign);
   }
 
@@ -251,7 +262,7 @@ public class Engine {
       }
     }
     all.addAll(named);
-    return Scan.of(new java.util.ArrayList<>(all), writable, named, console)
+    return Scan.of(new java.util.ArrayList<>(all), writable, named, console, parsedVgs())
         .foreign(config.systemId(), foreign);
   }
 

@@ -94,46 +94,10 @@ final class MetadataWriter {
     return next;
   }
 
-  /**
-   * Cluster mode: the committing daemon refused a text that would not fit before writing it, but
-   * its 80 % warning only reaches the daemon's log; the admin who ran the command must see it too,
-   * as in local mode. Printing the text again costs time, so a VG whose previous copy was under
-   * half of its smallest area is passed over: one command does not grow the text by 30 % of it.
-   */
-  void warnIfNearlyFull(Scan scan, VgState old, VolumeGroup written) {
-    List<PvScan> scans = new ArrayList<>();
-    for (PhysicalVolume pv : written.pvs()) {
-      PvScan s = scanOf(scan, old, pv);
-      if (s != null) {
-        scans.add(s);
-      }
-    }
-    java.util.Optional<MetadataCapacity.Area> smallest = MetadataCapacity.smallest(scans);
-    if (smallest.isEmpty()) {
-      return;
-    }
-    if (old != null
-        && old.read() != null
-        && old.read().current() != null
-        && old.read().current().text() != null) {
-      long previous = old.read().current().text().length;
-      if (previous * 2 < smallest.get().maxCopy()) {
-        return;
-      }
-    }
-    // The daemon's copy fitted (it refuses before writing); this one's header may be a few bytes
-    // longer, which must not turn a committed change into "Cannot update volume group".
-    long bytes = Math.min(onDiskText(written).length, smallest.get().maxCopy() - 1);
-    try {
-      MetadataCapacity.check(written.name(), scans, bytes).ifPresent(console::warn);
-    } catch (EngineException e) {
-      throw new IllegalStateException("capped below the area's capacity", e);
-    }
-  }
-
   /** The text a metadata area holds for {@code vg}, with the header this command writes. */
   private byte[] onDiskText(VolumeGroup vg) {
-    MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
+    MetadataHeader header =
+        MetadataHeader.now("Write from " + commandLine + ".", config.systemId());
     return MetadataText.printOnDisk(new VgMetadata(vg, header)).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -154,7 +118,8 @@ final class MetadataWriter {
     if (!config.backupEnabled()) {
       return;
     }
-    MetadataHeader h = MetadataHeader.now("Created *after* executing '" + commandLine + "'", null);
+    MetadataHeader h =
+        MetadataHeader.now("Created *after* executing '" + commandLine + "'", config.systemId());
     try {
       writeFile(config.backupDir(), vg.name(), MetadataText.printBackup(new VgMetadata(vg, h)));
     } catch (IOException e) {
@@ -167,7 +132,8 @@ final class MetadataWriter {
     if (!config.archiveEnabled()) {
       return;
     }
-    MetadataHeader h = MetadataHeader.now("Created *before* executing '" + commandLine + "'", null);
+    MetadataHeader h =
+        MetadataHeader.now("Created *before* executing '" + commandLine + "'", config.systemId());
     try {
       Path dir = config.archiveDir();
       Files.createDirectories(dir);
@@ -181,12 +147,46 @@ final class MetadataWriter {
               index,
               java.util.concurrent.ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
       writeFile(dir, name, MetadataText.printBackup(new VgMetadata(old.vg(), h)));
+      archived(dir, old.vg().name(), index);
     } catch (IOException e) {
       console.warn("This metadata update is NOT archived (" + e.getMessage() + ").");
     }
   }
 
+  /** The next archive index per directory and VG, with the directory's mtime it is valid for. */
+  private static final java.util.Map<String, long[]> ARCHIVE_INDEX = new java.util.HashMap<>();
+
+  /**
+   * The next free archive index of {@code vg} in {@code dir}. clvmd archives every commit into the
+   * same directory, which grows by one file each time: listing it for every commit made a commit's
+   * cost grow with the number of commits before it. The index is kept per directory and VG and
+   * trusted while the directory's modification time is the one this process left it with; any other
+   * change to the directory (a new file, a removed one) lists it again.
+   */
   private static int nextArchiveIndex(Path dir, String vg) throws IOException {
+    String key = dir.toAbsolutePath() + "\0" + vg;
+    long mtime = Files.getLastModifiedTime(dir).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    synchronized (ARCHIVE_INDEX) {
+      long[] kept = ARCHIVE_INDEX.get(key);
+      if (kept != null && kept[1] == mtime) {
+        return (int) kept[0];
+      }
+    }
+    return listNextArchiveIndex(dir, vg);
+  }
+
+  /**
+   * Remembers that {@code index} was just written to {@code dir} (see {@link #nextArchiveIndex}).
+   */
+  private static void archived(Path dir, String vg, int index) throws IOException {
+    String key = dir.toAbsolutePath() + "\0" + vg;
+    long mtime = Files.getLastModifiedTime(dir).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    synchronized (ARCHIVE_INDEX) {
+      ARCHIVE_INDEX.put(key, new long[] {index + 1, mtime});
+    }
+  }
+
+  private static int listNextArchiveIndex(Path dir, String vg) throws IOException {
     Pattern p = Pattern.compile(Pattern.quote(vg) + "_(\\d{5})-\\d+\\.vg");
     int next = 0;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

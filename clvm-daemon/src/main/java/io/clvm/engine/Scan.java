@@ -28,8 +28,14 @@ public final class Scan implements AutoCloseable {
   private List<PvScan> scans;
   private final Map<String, VgState> cache = new HashMap<>();
 
-  private Scan(List<FileDevice> devices, List<PvScan> scans, boolean writable, Console console) {
+  private Scan(
+      List<FileDevice> devices,
+      List<PvScan> scans,
+      boolean writable,
+      Console console,
+      ParsedVgs parsed) {
     this.devices = devices;
+    this.parsed = parsed;
     // One PV label on several devices: the paths of a multipath map are dropped for the map; any
     // other duplicate is reported naming the devices and the PV (see DuplicatePvs).
     this.duplicates = DuplicatePvs.resolve(scans, MultipathComponents.SYSTEM, console);
@@ -41,6 +47,7 @@ public final class Scan implements AutoCloseable {
   /** A read-only view of a {@link ScanCache} snapshot: its devices are closed, its VGs shared. */
   private Scan(Scan snapshot, Map<String, VgState> shared) {
     this.devices = List.of();
+    this.parsed = snapshot.parsed;
     this.duplicates = snapshot.duplicates;
     this.scans = snapshot.scans;
     this.forWrite = false;
@@ -51,6 +58,12 @@ public final class Scan implements AutoCloseable {
   private final DuplicatePvs.Result duplicates;
 
   private final boolean forWrite;
+
+  /** clvmd's parsed texts and models, shared by its commands; null: every text is parsed. */
+  private final ParsedVgs parsed;
+
+  /** Set by a commit: the devices are scanned again before the next read (see {@link #refresh}). */
+  private boolean stale;
 
   /**
    * integ: VGs parsed by earlier reports of clvmd over the same, unchanged disks (see {@link
@@ -79,6 +92,16 @@ public final class Scan implements AutoCloseable {
    */
   public static Scan of(List<String> paths, boolean writable, List<String> named, Console console)
       throws EngineException {
+    return of(paths, writable, named, console, null);
+  }
+
+  /**
+   * {@link #of(List, boolean, List, Console)} with clvmd's {@code parsed} texts and models (null:
+   * none): a text read before is not parsed again.
+   */
+  static Scan of(
+      List<String> paths, boolean writable, List<String> named, Console console, ParsedVgs parsed)
+      throws EngineException {
     List<FileDevice> open = new ArrayList<>();
     try {
       for (String p : paths) {
@@ -102,7 +125,7 @@ public final class Scan implements AutoCloseable {
       List<PvScan> found = new ArrayList<>();
       for (FileDevice d : open) {
         try {
-          found.addAll(MetadataStore.scan(List.of(d)));
+          found.addAll(MetadataStore.scan(List.of(d), texts(parsed)));
           readable.add(d);
         } catch (MetadataException e) {
           throw e;
@@ -112,11 +135,15 @@ public final class Scan implements AutoCloseable {
         }
       }
       open = readable;
-      return new Scan(open, found, writable, console);
+      return new Scan(open, found, writable, console, parsed);
     } catch (IOException e) {
       closeAll(open);
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
     }
+  }
+
+  private static io.clvm.format.store.ParsedTexts texts(ParsedVgs parsed) {
+    return parsed == null ? null : parsed.texts();
   }
 
   private static FileDevice openDevice(Path p, boolean writable) throws IOException {
@@ -137,19 +164,27 @@ public final class Scan implements AutoCloseable {
   }
 
   public List<PvScan> scans() {
+    if (stale) {
+      try {
+        rescanIfStale();
+      } catch (EngineException e) {
+        throw new java.io.UncheckedIOException(
+            new IOException(e.getMessage(), e.getCause())); // as rare as a failing disk
+      }
+    }
     return scans;
   }
 
   /** The VG names found, sorted as lvm2 lists them. */
   public List<String> vgNames() {
-    List<String> names = new ArrayList<>(VgReader.vgNames(scans));
+    List<String> names = new ArrayList<>(VgReader.vgNames(scans()));
     names.sort(null);
     return names;
   }
 
   /** The scan of the device at {@code path}, or null when it was not scanned. */
   public PvScan scanOf(String path) {
-    for (PvScan s : scans) {
+    for (PvScan s : scans()) {
       if (s.device().name().equals(path)) {
         return s;
       }
@@ -237,6 +272,7 @@ public final class Scan implements AutoCloseable {
 
   /** Reads a VG, foreign or not. */
   VgState readAny(String vgName, Console console) throws EngineException {
+    rescanIfStale();
     VgState cached = cache.get(vgName);
     if (cached != null) {
       return cached;
@@ -255,7 +291,7 @@ public final class Scan implements AutoCloseable {
     }
     VgRead read;
     try {
-      read = VgReader.read(vgName, scans);
+      read = VgReader.read(vgName, scans());
     } catch (MetadataException e) {
       throw new EngineException("Volume group \"" + vgName + "\" not found: " + e.getMessage());
     }
@@ -268,19 +304,20 @@ public final class Scan implements AutoCloseable {
         throw new EngineException(refusal.get());
       }
     }
-    VgMetadata metadata;
-    try {
-      byte[] text = read.text();
-      metadata =
-          MetadataText.parse(
-              text,
-              0,
-              text.length,
-              read.current().device(),
-              read.current().textOffset(),
-              read.current().tree());
-    } catch (MetadataException e) {
-      throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
+    io.clvm.format.text.ConfigSection tree = read.current().tree();
+    VgMetadata metadata = parsed == null ? null : parsed.model(tree);
+    if (metadata == null) {
+      try {
+        byte[] text = read.text();
+        metadata =
+            MetadataText.parse(
+                text, 0, text.length, read.current().device(), read.current().textOffset(), tree);
+      } catch (MetadataException e) {
+        throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
+      }
+      if (parsed != null) {
+        parsed.keep(tree, metadata);
+      }
     }
     Map<String, PvScan> byPv = new LinkedHashMap<>();
     for (PvScan s : read.pvs()) {
@@ -305,7 +342,7 @@ public final class Scan implements AutoCloseable {
       }
     }
     List<PvScan> out = new ArrayList<>();
-    for (PvScan s : scans) {
+    for (PvScan s : scans()) {
       if (s.label().isPresent() && !inVg.contains(s.pvUuid().orElse(""))) {
         out.add(s);
       }
@@ -313,13 +350,26 @@ public final class Scan implements AutoCloseable {
     return out;
   }
 
-  /** Scans the devices again (after a commit) and forgets every VG read so far. */
+  /**
+   * Forgets every VG read so far (after a commit); the devices are scanned again before the next
+   * read. Lazily: most commands read nothing after their commit, and the rescan was a full read of
+   * every device's metadata under the VG lock.
+   */
   public void refresh() throws EngineException {
     cache.clear();
+    stale = true;
+  }
+
+  private void rescanIfStale() throws EngineException {
+    if (!stale) {
+      return;
+    }
     try {
       scans =
-          DuplicatePvs.resolve(MetadataStore.scan(devices), MultipathComponents.SYSTEM, null)
+          DuplicatePvs.resolve(
+                  MetadataStore.scan(devices, texts(parsed)), MultipathComponents.SYSTEM, null)
               .kept();
+      stale = false;
     } catch (IOException e) {
       throw new EngineException("Scanning devices failed: " + e.getMessage(), e);
     }

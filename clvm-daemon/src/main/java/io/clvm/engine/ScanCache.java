@@ -28,6 +28,18 @@ public final class ScanCache {
       Map<String, VgState> vgs) {}
 
   private volatile Snapshot snapshot;
+  private final ParsedVgs parsed;
+
+  /** A cache whose scans parse every text they read. */
+  public ScanCache() {
+    this(null);
+  }
+
+  /** A cache whose scans take texts and models parsed before from {@code parsed} (null: none). */
+  public ScanCache(ParsedVgs parsed) {
+    this.parsed = parsed;
+  }
+
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
@@ -59,7 +71,7 @@ public final class ScanCache {
     }
     misses.incrementAndGet();
     Recording recording = new Recording();
-    Scan fresh = Scan.of(paths, false, named, recording);
+    Scan fresh = Scan.of(paths, false, named, recording, parsed);
     boolean clean = recording.messages.isEmpty() && fresh.devices().size() == paths.size();
     // Kept only if the disks did not change during the scan (same fingerprint before and after):
     // else the fingerprint could pair with other metadata than the scan read. A change after the

@@ -54,7 +54,22 @@ public final class VgOps {
       boolean shared,
       Integer maxLv,
       Integer maxPv,
-      PvOps.Format format) {}
+      PvOps.Format format,
+      String systemId) {
+    /** Without {@code --systemid}: the VG gets this host's system ID, if it has one. */
+    public Create(
+        String vg,
+        List<String> pvs,
+        SizeArg extentSize,
+        List<String> tags,
+        String alloc,
+        boolean shared,
+        Integer maxLv,
+        Integer maxPv,
+        PvOps.Format format) {
+      this(vg, pvs, extentSize, tags, alloc, shared, maxLv, maxPv, format, null);
+    }
+  }
 
   /** vgcreate. */
   public int create(Create c) throws EngineException {
@@ -94,6 +109,9 @@ public final class VgOps {
         throw new EngineException(badTag.get(), EngineException.INVALID);
       }
     }
+    // Shared VGs carry a lock type instead (lvm2 gives them no system ID either).
+    String systemId =
+        c.shared() ? null : SystemIds.forNewVg(c.systemId(), engine.config().systemId(), console);
     try (VgLock orphans = engine.lockOrphans();
         VgLock lock = engine.lockVg(c.vg());
         Scan scan = engine.scan(true, c.pvs())) {
@@ -109,6 +127,7 @@ public final class VgOps {
               .allocationPolicy(policy)
               .maxLv(c.maxLv() == null ? 0 : c.maxLv())
               .maxPv(c.maxPv() == null ? 0 : c.maxPv())
+              .systemId(systemId)
               .pvs(pvs)
               .build();
       if (engine.test()) {
@@ -116,7 +135,11 @@ public final class VgOps {
       } else {
         engine.commitNew(scan, vg);
       }
-      console.print("Volume group \"" + c.vg() + "\" successfully created");
+      console.print(
+          "Volume group \""
+              + c.vg()
+              + "\" successfully created"
+              + (systemId == null ? "" : " with system ID " + systemId));
       return 0;
     }
   }
@@ -293,7 +316,7 @@ public final class VgOps {
     for (String id : missing) {
       vg = vg.withoutPv(new LvmUuid(id));
     }
-    engine.writer().commit(scan, st, vg);
+    engine.commit(scan, st, vg); // in cluster mode through the commit protocol, as every change
     for (String lv : dropped) {
       console.print("Logical volume \"" + lv + "\" successfully removed.");
     }
@@ -343,6 +366,15 @@ public final class VgOps {
           status = EngineException.FAILED;
           continue;
         }
+        if (engine.coordinator() != null) {
+          try {
+            engine.coordinator().checkRemovable(st);
+          } catch (EngineException e) {
+            console.error(e.getMessage());
+            status = EngineException.FAILED;
+            continue;
+          }
+        }
         long lvs = st.vg().lvs().size();
         if (lvs > 0) {
           if (!force
@@ -367,6 +399,9 @@ public final class VgOps {
           continue;
         }
         engine.writer().archive(st.metadata());
+        if (engine.coordinator() != null) {
+          engine.coordinator().removed(st);
+        }
         List<DiskDevice> devices = new ArrayList<>();
         for (PhysicalVolume pv : st.vg().pvs()) {
           devices.add(st.scan(pv).device());
@@ -391,7 +426,10 @@ public final class VgOps {
       // Checked before locking: the same VG cannot be locked twice.
       throw new EngineException("Old and new volume group names must differ");
     }
-    try (VgLock a = engine.lockVg(from.compareTo(to) < 0 ? from : to);
+    // The global lock first (the VG namespace: two nodes renaming to one name), then the VGs, in
+    // the order vgcreate and vgremove take them.
+    try (VgLock names = engine.lockOrphans();
+        VgLock a = engine.lockVg(from.compareTo(to) < 0 ? from : to);
         VgLock b = engine.lockVg(from.compareTo(to) < 0 ? to : from);
         Scan scan = engine.scan(true)) {
       if (scan.vgNames().contains(to)) {
@@ -407,6 +445,14 @@ public final class VgOps {
                   + lv.name()
                   + ": deactivate it before renaming the VG.");
         }
+      }
+      if (engine.coordinator() != null) {
+        // Cluster mode: a commit like any other (the copy of record holds the name too); the
+        // coordinator refuses while an LV is active on another node, whose device names carry
+        // the VG's name.
+        engine.commit(scan, st, st.vg().withName(to));
+        console.print("Volume group \"" + from + "\" successfully renamed to \"" + to + "\"");
+        return 0;
       }
       if (!engine.test()) {
         // The store refuses to write a text of another VG name over an area (a guard against
@@ -438,7 +484,20 @@ public final class VgOps {
       List<String> delTags,
       String alloc,
       Boolean resizeable,
-      boolean refresh) {}
+      boolean refresh,
+      String systemId) {
+    /** Without {@code --systemid}. */
+    public Change(
+        List<String> vgs,
+        String activate,
+        List<String> addTags,
+        List<String> delTags,
+        String alloc,
+        Boolean resizeable,
+        boolean refresh) {
+      this(vgs, activate, addTags, delTags, alloc, resizeable, refresh, null);
+    }
+  }
 
   /** vgchange. */
   public int change(Change c) throws EngineException {
@@ -446,7 +505,8 @@ public final class VgOps {
         !c.addTags().isEmpty()
             || !c.delTags().isEmpty()
             || c.alloc() != null
-            || c.resizeable() != null;
+            || c.resizeable() != null
+            || c.systemId() != null;
     if (!metadata && c.activate() == null && !c.refresh()) {
       throw new EngineException("Need one or more command options.", EngineException.INVALID);
     }
@@ -497,6 +557,10 @@ public final class VgOps {
             }
             next = next.withFlags(flags);
           }
+          if (c.systemId() != null) {
+            String id = SystemIds.change(vg, c.systemId(), engine.config().systemId(), console);
+            next = next.withSystemId(id.isEmpty() ? null : id);
+          }
           vg = engine.commit(scan, st, next);
           console.print("Volume group \"" + vgName + "\" successfully changed");
         }
@@ -512,6 +576,24 @@ public final class VgOps {
     boolean on = c.activate() == null || !c.activate().endsWith("n");
     engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
     int active = 0;
+    try {
+      switchAll(st, vg, c, on);
+    } catch (NoDeviceMapperException e) {
+      // lvm2 says it once, still counts the active LVs (none), and fails only an activation.
+      console.error(e.getMessage());
+      console.print("0 logical volume(s) in volume group \"" + vg.name() + "\" now active");
+      return on ? EngineException.FAILED : 0;
+    }
+    for (LogicalVolume lv : vg.lvs()) {
+      if (lv.visible() && engine.activator().isActive(vg, lv)) {
+        active++;
+      }
+    }
+    console.print(active + " logical volume(s) in volume group \"" + vg.name() + "\" now active");
+    return 0;
+  }
+
+  private void switchAll(VgState st, VolumeGroup vg, Change c, boolean on) throws EngineException {
     for (LogicalVolume lv : vg.lvs()) {
       if (!lv.visible()) {
         continue;
@@ -526,13 +608,6 @@ public final class VgOps {
         engine.activator().deactivate(vg, lv);
       }
     }
-    for (LogicalVolume lv : vg.lvs()) {
-      if (lv.visible() && engine.activator().isActive(vg, lv)) {
-        active++;
-      }
-    }
-    console.print(active + " logical volume(s) in volume group \"" + vg.name() + "\" now active");
-    return 0;
   }
 
   /** vgck: reads every VG (or the named ones) and reports what is wrong. */
@@ -663,6 +738,10 @@ public final class VgOps {
         seqno = Math.max(seqno, current.vg().seqno() + 1);
       }
       VolumeGroup next = restored.withSeqno(seqno);
+      if (engine.coordinator() != null) {
+        restoreInCluster(scan, current, next);
+        return 0;
+      }
       if (engine.test()) {
         console.print("Test mode: Metadata will NOT be updated.");
         return 0;
@@ -673,6 +752,28 @@ public final class VgOps {
       engine.writer().write(scan, current, next);
       console.print("Restored volume group " + vgName + ".");
       return 0;
+    }
+  }
+
+  /**
+   * Cluster mode: the restored text is committed through the commit protocol (seqno above the
+   * cluster's, LVs active on other nodes protected as for any change); a VG the cluster does not
+   * hold cannot be restored here, since its copy of record would be missing.
+   */
+  private void restoreInCluster(Scan scan, VgState current, VolumeGroup next)
+      throws EngineException {
+    if (current == null) {
+      throw new EngineException(
+          "Cannot restore volume group "
+              + next.name()
+              + " in cluster mode: it is not on the disks. Restore it in local mode and bring it"
+              + " in with 'clvm cluster import "
+              + next.name()
+              + "'.");
+    }
+    engine.commit(scan, engine.readForWrite(scan, next.name()), next);
+    if (!engine.test()) {
+      console.print("Restored volume group " + next.name() + ".");
     }
   }
 

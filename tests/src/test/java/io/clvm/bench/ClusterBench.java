@@ -496,8 +496,10 @@ public final class ClusterBench {
   /** With DEBUG logs: mean time per step of the commit protocol, from the daemons' logs. */
   private void profile(BenchCluster c) throws IOException {
     Map<String, List<Double>> steps = new LinkedHashMap<>();
+    List<Double> held = new ArrayList<>();
     for (int n = 1; n <= 3; n++) {
       Map<String, Long> lastByThread = new TreeMap<>();
+      Map<String, Long> lockedByThread = new TreeMap<>();
       for (String l : Files.readAllLines(c.log(n))) {
         Matcher m = STEP.matcher(l);
         if (!m.matches()) {
@@ -510,10 +512,17 @@ public final class ClusterBench {
         if (msg.startsWith("root runs ") || msg.matches("\\S+ runs .*")) {
           lastByThread.put(thread, t);
           continue;
-        } else if (m.group(4).endsWith("CommitProtocol") && msg.matches("VG \\S+: [A-Z_]+")) {
+        } else if ((m.group(4).endsWith("CommitProtocol") || m.group(4).endsWith("Coordinator"))
+            && msg.matches("VG \\S+: [A-Z_]+")) {
           step = msg.substring(msg.lastIndexOf(' ') + 1);
         } else {
           continue;
+        }
+        // ClusterCoordinator's LOCKED/UNLOCKED: how long one command holds the VG lock.
+        if (step.equals("LOCKED")) {
+          lockedByThread.put(thread, t);
+        } else if (step.equals("UNLOCKED") && lockedByThread.containsKey(thread)) {
+          held.add((double) (t - lockedByThread.remove(thread)));
         }
         Long last = lastByThread.put(thread, t);
         if (last != null) {
@@ -529,13 +538,29 @@ public final class ClusterBench {
     for (var e : steps.entrySet()) {
       Stats s = Stats.of(e.getValue());
       String label =
-          e.getKey().equals("LOCK")
-              ? "LOCK (from the request: lock wait, device scan, parse, allocation)"
-              : e.getKey();
+          switch (e.getKey()) {
+            case "LOCKED" -> "LOCKED (from the request: VG name look-up, lock wait)";
+            case "LOCK" ->
+                steps.containsKey("LOCKED")
+                    ? "LOCK (repair check, device scan, parse, allocation, print)"
+                    : "LOCK (from the request: lock wait, device scan, parse, allocation)";
+            case "UNLOCKED" -> "UNLOCKED (rest of the command under the lock, release)";
+            case "PROPAGATE" -> "PROPAGATE (archive, backup, propagation wait)";
+            default -> e.getKey();
+          };
       line("| %s | %d | %.2f | %.0f | %.0f |", label, s.n(), s.mean(), s.p50(), s.p99());
       j.put(e.getKey(), s.map());
     }
     line("");
+    if (!held.isEmpty()) {
+      Stats h = Stats.of(held);
+      line(
+          "VG lock held per command (LOCKED to UNLOCKED): n %d, mean %.2f ms, p50 %.0f ms, p99 %.0f"
+              + " ms; one VG can take at most 1000 / mean = %.0f commits/s.",
+          h.n(), h.mean(), h.p50(), h.p99(), 1000 / Math.max(h.mean(), 0.001));
+      line("");
+      j.put("lockHeld", h.map());
+    }
     json.put("commitSteps", j);
   }
 

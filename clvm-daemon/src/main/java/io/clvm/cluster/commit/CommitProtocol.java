@@ -67,7 +67,12 @@ public final class CommitProtocol {
 
   /** Result of the locked part of one attempt. */
   private record Committed(
-      long seqno, boolean rolledForward, Set<String> lvs, String warning, String vgName) {}
+      long seqno,
+      boolean rolledForward,
+      Set<String> lvs,
+      String warning,
+      String vgName,
+      Optional<String> capacity) {}
 
   /** Commits one change to a managed VG; {@code command} is shown as the lock holder. */
   public CommitResult commit(String vgUuid, String command, VgChange change)
@@ -157,8 +162,30 @@ public final class CommitProtocol {
   public CommitResult commitUnderLock(
       LockHandle lock, String vgUuid, String command, VgChange change, List<String> mustExist)
       throws IOException, InterruptedException {
+    return commitUnderLock(lock, vgUuid, command, change, mustExist, new HeldState());
+  }
+
+  /**
+   * {@link #commitUnderLock(LockHandle, String, String, VgChange, List)} that takes what was
+   * already checked under this lock hold from {@code held} ({@link #checkUnderLock}, an earlier
+   * commit) instead of reading {@code state} and the disks again, and records the commit in it.
+   */
+  public CommitResult commitUnderLock(
+      LockHandle lock,
+      String vgUuid,
+      String command,
+      VgChange change,
+      List<String> mustExist,
+      HeldState held)
+      throws IOException, InterruptedException {
     long start = System.nanoTime();
-    Committed c = attempt(lock, vgUuid, change, false, mustExist);
+    Committed c;
+    try {
+      c = attempt(lock, vgUuid, change, false, mustExist, held);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      held.forget();
+      throw e;
+    }
     reached(CommitStep.RELEASE, vgUuid);
     logCommit(vgUuid, c.seqno(), command, 1, start, "not awaited");
     return new CommitResult(
@@ -166,7 +193,8 @@ public final class CommitProtocol {
         1,
         c.rolledForward(),
         new PropagationReport(c.seqno(), List.of(), List.of()),
-        Optional.ofNullable(c.warning()));
+        Optional.ofNullable(c.warning()),
+        c.capacity());
   }
 
   /** integ: the propagation wait of {@link #commit}, for {@link #commitUnderLock}'s caller. */
@@ -180,14 +208,30 @@ public final class CommitProtocol {
   /** integ: rolls the disks forward under a lock the caller holds (readers' repair). */
   public boolean repairUnderLock(LockHandle lock, String vgUuid)
       throws IOException, InterruptedException {
+    return checkUnderLock(lock, vgUuid, new HeldState());
+  }
+
+  /**
+   * {@link #repairUnderLock(LockHandle, String)}, recording in {@code held} the state read and that
+   * the disks are at its seqno (after a roll-forward, if one was needed), for the commits of this
+   * lock hold.
+   */
+  public boolean checkUnderLock(LockHandle lock, String vgUuid, HeldState held)
+      throws IOException, InterruptedException {
+    held.forget();
     Optional<VgStateStore.Versioned> state = Zk.io(() -> store.readState(vgUuid));
-    return state.isPresent() && rollForward(lock, vgUuid, state.get().state());
+    if (state.isEmpty()) {
+      return false;
+    }
+    boolean rolled = rollForward(lock, vgUuid, state.get().state());
+    held.seen(state.get().version(), state.get().state().seqno(), true);
+    return rolled;
   }
 
   private Committed lockedAttempt(String vg, String command, VgChange change, boolean create)
       throws IOException, InterruptedException {
     try (LockHandle lock = locks.vg(vg, command, settings.lockTimeout())) {
-      return attempt(lock, vg, change, create, List.of());
+      return attempt(lock, vg, change, create, List.of(), new HeldState());
     }
   }
 
@@ -197,11 +241,16 @@ public final class CommitProtocol {
    * one in clvm_commit_failures_total by reason.
    */
   private Committed attempt(
-      LockHandle lock, String vg, VgChange change, boolean create, List<String> mustExist)
+      LockHandle lock,
+      String vg,
+      VgChange change,
+      boolean create,
+      List<String> mustExist,
+      HeldState held)
       throws IOException, InterruptedException {
     long start = System.nanoTime();
     try {
-      Committed c = steps(lock, vg, change, create, mustExist);
+      Committed c = steps(lock, vg, change, create, mustExist, held);
       metrics.commit(c.vgName(), System.nanoTime() - start);
       return c;
     } catch (CommitConflictException e) {
@@ -238,28 +287,54 @@ public final class CommitProtocol {
   }
 
   private Committed steps(
-      LockHandle lock, String vg, VgChange change, boolean create, List<String> mustExist)
+      LockHandle lock,
+      String vg,
+      VgChange change,
+      boolean create,
+      List<String> mustExist,
+      HeldState held)
       throws IOException, InterruptedException {
     {
       reached(CommitStep.LOCK, vg);
-      Optional<VgStateStore.Versioned> state = Zk.io(() -> store.readState(vg));
-      if (create && state.isPresent()) {
-        throw new ClusterStateException("VG " + vg + " already exists in the cluster");
+      // Known from earlier in this lock hold (see HeldState), else read: the version for the
+      // commit point's check, the seqno the change must follow.
+      int version;
+      long stateSeqno;
+      boolean rolled = false;
+      if (!create && held.known()) {
+        version = held.version();
+        stateSeqno = held.seqno();
+        reached(CommitStep.READ_STATE, vg);
+        if (!held.disksCurrent()) {
+          rolled = rollForward(lock, vg, stateSeqno);
+        }
+      } else {
+        Optional<VgStateStore.Versioned> state = Zk.io(() -> store.readState(vg));
+        if (create && state.isPresent()) {
+          throw new ClusterStateException("VG " + vg + " already exists in the cluster");
+        }
+        if (!create && state.isEmpty()) {
+          throw new ClusterStateException("VG " + vg + " is not under cluster management");
+        }
+        reached(CommitStep.READ_STATE, vg);
+        version = create ? -1 : state.get().version();
+        stateSeqno = create ? 0 : state.get().state().seqno();
+        rolled = !create && rollForward(lock, vg, stateSeqno);
       }
-      if (!create && state.isEmpty()) {
-        throw new ClusterStateException("VG " + vg + " is not under cluster management");
-      }
-      reached(CommitStep.READ_STATE, vg);
-      boolean rolled = !create && rollForward(lock, vg, state.get().state());
       reached(CommitStep.ROLL_FORWARD, vg);
       CommittedVg current =
-          create ? new CommittedVg(vg, 0, "") : Zk.io(() -> store.readMetadata(vg));
+          create
+              ? new CommittedVg(vg, 0, "")
+              : change.readsCurrentText()
+                  ? Zk.io(() -> store.readMetadata(vg))
+                  : new CommittedVg(vg, stateSeqno, null);
       long seqno = current.seqno() + 1;
       NewVg next = change.compute(current, seqno);
       reached(CommitStep.COMPUTE, vg);
 
       guard.check(lock.token());
       List<MdaState> slots = disks.precommit(vg, seqno, next.text());
+      Optional<String> capacity = disks.capacityWarning(vg, seqno);
       reached(CommitStep.PRECOMMIT, vg);
 
       guard.check(lock.token());
@@ -267,9 +342,10 @@ public final class CommitProtocol {
       if (create) {
         Zk.io(() -> store.create(vg, newState, next.text()));
       } else {
-        int version = state.get().version();
         Zk.io(() -> store.commit(vg, version, newState, next.text(), mustExist));
       }
+      // setData bumps the version by exactly one; the disks are current once DISK_COMMIT is done.
+      held.seen(version + 1, seqno, false);
       reached(CommitStep.COMMIT_POINT, vg);
 
       // Past the commit point the change is durable: a failure below is a warning, and the next
@@ -278,12 +354,14 @@ public final class CommitProtocol {
       try {
         guard.check(lock.token());
         disks.commit(vg, seqno, slots);
+        held.seen(version + 1, seqno, true);
       } catch (ClusterUnavailableException e) {
         warning = "committed, but the disk commit was skipped (" + e.getMessage() + ")";
         LOG.warn("VG {} seqno {}: {}", vg, seqno, warning);
       }
       reached(CommitStep.DISK_COMMIT, vg);
-      return new Committed(seqno, rolled, next.changedLvUuids(), warning, vgName(next.text(), vg));
+      return new Committed(
+          seqno, rolled, next.changedLvUuids(), warning, vgName(next.text(), vg), capacity);
     }
   }
 
@@ -318,7 +396,7 @@ public final class CommitProtocol {
     // One grep-able line per commit: key=value pairs (docs/cluster-protocol.md, "Logs").
     logCommit(vg, c.seqno(), command, attempt, start, report.summary());
     return new CommitResult(
-        c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning));
+        c.seqno(), attempt, c.rolledForward(), report, Optional.ofNullable(warning), c.capacity());
   }
 
   /**
@@ -326,18 +404,23 @@ public final class CommitProtocol {
    */
   private boolean rollForward(LockHandle lock, String vg, VgState state)
       throws IOException, InterruptedException {
+    return rollForward(lock, vg, state.seqno());
+  }
+
+  private boolean rollForward(LockHandle lock, String vg, long stateSeqno)
+      throws IOException, InterruptedException {
     long onDisk = disks.readCommitted(vg).map(CommittedVg::seqno).orElse(-1L);
-    if (onDisk == state.seqno()) {
+    if (onDisk == stateSeqno) {
       return false;
     }
-    if (onDisk > state.seqno()) {
+    if (onDisk > stateSeqno) {
       throw new ClusterStateException(
           "VG "
               + vg
               + ": disks are at seqno "
               + onDisk
               + ", ahead of the cluster's "
-              + state.seqno()
+              + stateSeqno
               + ": written outside the cluster; refusing to touch it (see clvm cluster import)");
     }
     CommittedVg record = Zk.io(() -> store.readMetadata(vg));

@@ -24,6 +24,15 @@ public interface MetadataDisks {
    */
   List<MdaState> precommit(String vgUuid, long seqno, String text) throws IOException;
 
+  /**
+   * The warning about the metadata areas' capacity (80 % of the largest copy the smallest area
+   * holds) for the text the last {@link #precommit} of {@code vgUuid} at {@code seqno} wrote, if
+   * any: computed once, where the areas were read, and handed back to the command.
+   */
+  default Optional<String> capacityWarning(String vgUuid, long seqno) {
+    return Optional.empty();
+  }
+
   /** lvm2's commit: points every metadata area header at the precommitted {@code slots}. */
   void commit(String vgUuid, long seqno, List<MdaState> slots) throws IOException;
 }

@@ -56,6 +56,34 @@ public final class VgStateStore {
     return new CommittedVg(vgUuid, blob.seqno(), blob.text());
   }
 
+  /**
+   * The seqno and VG name of the copy of record, without unzipping and parsing all of it: the
+   * name is the text's first word, and the JSON starts {@code {"seqno":N,"text":"NAME {}, so
+   * the first kilobyte of the unzipped blob holds both (a 10,000-LV text is 3 MB). Falls back to
+   * the whole blob when the start does not look like that.
+   */
+  public CommittedVg readNameOnly(String vgUuid) throws Exception {
+    return nameOnly(vgUuid, client.getData().forPath(layout.vgMetadata(vgUuid)));
+  }
+
+  /** {@link #readNameOnly} of a blob: the text is the name and " {" (or the whole text). */
+  static CommittedVg nameOnly(String vgUuid, byte[] data) throws IOException {
+    String head;
+    try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(data))) {
+      head = new String(gz.readNBytes(1024), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.util.regex.Matcher m = HEAD.matcher(head);
+    if (m.lookingAt()) {
+      return new CommittedVg(vgUuid, Long.parseLong(m.group(1)), m.group(2) + " {");
+    }
+    MetadataBlob blob = decode(data);
+    return new CommittedVg(vgUuid, blob.seqno(), blob.text());
+  }
+
+  /** The start of a metadata blob: seqno, then the text's first word (a VG name, no escapes). */
+  private static final java.util.regex.Pattern HEAD =
+      java.util.regex.Pattern.compile("\\{\"seqno\":(\\d+),\"text\":\"([A-Za-z0-9+_.-]+) \\{");
+
   /** Every VG under cluster management. */
   public List<String> vgUuids() throws Exception {
     try {
@@ -106,6 +134,32 @@ public final class VgStateStore {
               + ": "
               + String.join(", ", mustExist)
               + " vanished before the commit point (its session ended?); nothing was committed");
+    }
+  }
+
+  /**
+   * vgremove: the copy of record and the state go in one transaction, conditional on the state
+   * still being at {@code expectedVersion}; then what is left under the VG (activations, applied
+   * records, intent answers) except its lock, which the remover still holds.
+   */
+  public void remove(String vgUuid, int expectedVersion) throws Exception {
+    try {
+      client
+          .transaction()
+          .forOperations(
+              op().delete().withVersion(expectedVersion).forPath(layout.vgState(vgUuid)),
+              op().delete().forPath(layout.vgMetadata(vgUuid)));
+    } catch (KeeperException.BadVersionException e) {
+      throw new CommitConflictException(
+          "VG " + vgUuid + " was committed by someone else since its state was read");
+    }
+    for (String path :
+        List.of(layout.lvs(vgUuid), layout.applied(vgUuid), layout.intentAcks(vgUuid))) {
+      try {
+        client.delete().deletingChildrenIfNeeded().forPath(path);
+      } catch (KeeperException.NoNodeException e) {
+        // nothing there
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import io.clvm.cluster.status.ClusterStatus;
 import io.clvm.cluster.status.VgStatus;
 import io.clvm.daemon.config.DaemonConfig;
 import io.clvm.engine.Devices;
+import io.clvm.engine.ParsedVgs;
 import io.clvm.engine.ScanCache;
 import io.clvm.engine.config.EngineConfig;
 import io.clvm.format.MetadataException;
@@ -61,7 +62,8 @@ public final class ClusterBackend implements AutoCloseable {
   private final List<String> devices;
   private final DiskMetadata disks;
   private final NodeTables tables;
-  private final ScanCache reportCache = new ScanCache();
+  private final ParsedVgs parsedVgs = new ParsedVgs();
+  private final ScanCache reportCache = new ScanCache(parsedVgs);
 
   /**
    * VG and LV names of every table this node loaded, by {@code vgUuid/lvUuid}: fencing must find
@@ -90,7 +92,7 @@ public final class ClusterBackend implements AutoCloseable {
     this.engineConfig =
         EngineConfig.of(java.nio.file.Path.of("clvmd:" + config.nodeId()), config.raw());
     this.devices = Devices.candidates(engineConfig.devices());
-    this.disks = new DiskMetadata(() -> devices);
+    this.disks = new DiskMetadata(() -> devices, parsedVgs.texts());
     this.tables =
         NodeTables.open(
             config.raw().getOrDefault("activation.device_mapper", "auto"),
@@ -119,6 +121,11 @@ public final class ClusterBackend implements AutoCloseable {
     return tables;
   }
 
+  /** Parsed metadata texts and models, shared by this daemon's commands and commits. */
+  public ParsedVgs parsedVgs() {
+    return parsedVgs;
+  }
+
   /** The reports' metadata cache, shared by this daemon's commands. */
   public ScanCache reportCache() {
     return reportCache;
@@ -136,6 +143,25 @@ public final class ClusterBackend implements AutoCloseable {
       throw new IllegalStateException("cluster services not started");
     }
     return c;
+  }
+
+  /** The seqno of the last backup file written per VG UUID (see {@link #backupInOrder}). */
+  private final Map<String, Long> backedUp = new java.util.HashMap<>();
+
+  /**
+   * Runs {@code backup} (writing the backup file of VG {@code vgUuid} at {@code seqno}) unless a
+   * later seqno was backed up already: backups are written after the VG lock is released, so two
+   * commands of this node may finish in the other order, and the file must stay the newest.
+   */
+  void backupInOrder(String vgUuid, long seqno, Runnable backup) {
+    synchronized (backedUp) {
+      Long last = backedUp.get(vgUuid);
+      if (last != null && last >= seqno) {
+        return;
+      }
+      backup.run();
+      backedUp.put(vgUuid, seqno);
+    }
   }
 
   /** A coordinator for one command ({@code label} is shown as the lock holder). */
@@ -158,7 +184,7 @@ public final class ClusterBackend implements AutoCloseable {
         }
         Named n = names.get(uuid);
         if (n == null || n.seqno() != st.get().state().seqno()) {
-          CommittedVg vg = store.readMetadata(uuid);
+          CommittedVg vg = store.readNameOnly(uuid); // the name only, not the whole text
           n = new Named(vg.seqno(), vgName(vg.text()));
           names.put(uuid, n);
         }
@@ -217,7 +243,6 @@ public final class ClusterBackend implements AutoCloseable {
       Optional<LogicalVolume> lv =
           vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
       if (lv.isPresent()) {
-        long start = System.nanoTime();
         io.clvm.dm.lvm.LvActivation.Outcome outcome;
         // Under the tables' monitor, the activation must still be this node's: a deactivation
         // (lvchange -an, lvremove) removes the table and forgets the local activation under the
@@ -233,8 +258,6 @@ public final class ClusterBackend implements AutoCloseable {
           outcome = reloadTable(vg, lv.get());
         }
         if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
-          c.metrics()
-              .reload(outcome.name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
           LOG.info(
               "{}/{}: table {} for seqno {}",
               vg.name(),
@@ -262,10 +285,21 @@ public final class ClusterBackend implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads the table, counted in the reload metric whoever loads it: after a local commit the
+   * command and propagation race to load the same table, and only the first one changes anything.
+   */
   private io.clvm.dm.lvm.LvActivation.Outcome reloadTable(VolumeGroup vg, LogicalVolume lv)
       throws IOException {
     loaded.put(key(vg.id().dashed(), lv.id().dashed()), new String[] {vg.name(), lv.name()});
-    return tables.activate(vg, lv);
+    long start = System.nanoTime();
+    io.clvm.dm.lvm.LvActivation.Outcome outcome = tables.activate(vg, lv);
+    ClusterNode c = cluster;
+    if (c != null && outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
+      c.metrics()
+          .reload(outcome.name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
+    }
+    return outcome;
   }
 
   /** Removes {@code lv}'s table on this node. */

@@ -10,12 +10,10 @@ import io.clvm.engine.MetadataCapacity;
 import io.clvm.format.MetadataException;
 import io.clvm.format.disk.FileDevice;
 import io.clvm.format.disk.MetadataBuffer;
-import io.clvm.format.model.MetadataText;
-import io.clvm.format.model.PhysicalVolume;
-import io.clvm.format.model.VolumeGroup;
 import io.clvm.format.store.AreaScan;
 import io.clvm.format.store.MetadataCopy;
 import io.clvm.format.store.MetadataStore;
+import io.clvm.format.store.ParsedTexts;
 import io.clvm.format.store.PreparedCommit;
 import io.clvm.format.store.PvScan;
 import java.io.IOException;
@@ -42,13 +40,24 @@ final class DiskMetadata implements MetadataDisks {
   private static final Logger LOG = LoggerFactory.getLogger(DiskMetadata.class);
 
   private final Supplier<List<String>> devices;
+  private final ParsedTexts parsed;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private volatile ClusterMetrics metrics = ClusterMetrics.disabled();
 
-  private record Pending(long seqno, PreparedCommit prepared, List<FileDevice> open) {}
+  private record Pending(
+      long seqno, PreparedCommit prepared, List<FileDevice> open, Optional<String> capacity) {}
 
   DiskMetadata(Supplier<List<String>> devices) {
+    this(devices, null);
+  }
+
+  /**
+   * @param parsed the daemon's parsed texts (null: none): the roll-forward checks and the
+   *     precommit's scan read the disks every time, but do not parse a text read before
+   */
+  DiskMetadata(Supplier<List<String>> devices, ParsedTexts parsed) {
     this.devices = devices;
+    this.parsed = parsed;
   }
 
   /** Where the metadata areas' usage is reported (clvm_metadata_area_*_bytes). */
@@ -116,11 +125,11 @@ final class DiskMetadata implements MetadataDisks {
    * rather than a bare "Input/output error". Unlike the engine's scan it does not skip the device:
    * the roll-forward check must see every copy.
    */
-  private static List<PvScan> scanNamingFailures(List<FileDevice> devs) throws IOException {
+  private List<PvScan> scanNamingFailures(List<FileDevice> devs) throws IOException {
     List<PvScan> out = new ArrayList<>();
     for (FileDevice d : devs) {
       try {
-        out.addAll(MetadataStore.scan(List.of(d)));
+        out.addAll(MetadataStore.scan(List.of(d), parsed));
       } catch (MetadataException e) {
         throw e;
       } catch (IOException e) {
@@ -132,16 +141,16 @@ final class DiskMetadata implements MetadataDisks {
 
   @Override
   public List<MdaState> precommit(String vgUuid, long seqno, String text) throws IOException {
-    VolumeGroup vg = MetadataText.parse(text).vg();
-    Set<String> pvIds = new HashSet<>();
-    for (PhysicalVolume pv : vg.pvs()) {
-      pvIds.add(pv.id().raw());
-    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    // The VG's name and PVs only: the lexer's tree, kept for the checks and scans that follow,
+    // not a whole model import.
+    ParsedTexts.Summary vg = (parsed == null ? new ParsedTexts(1, 0) : parsed).summary(bytes);
+    Set<String> pvIds = new HashSet<>(vg.pvIds());
     List<FileDevice> all = open(true);
     List<FileDevice> mine = new ArrayList<>();
     List<FileDevice> others = new ArrayList<>();
     List<PvScan> mineScans = new ArrayList<>();
-    for (PvScan s : MetadataStore.scan(all)) {
+    for (PvScan s : MetadataStore.scan(all, parsed)) {
       FileDevice d = (FileDevice) s.device();
       boolean ofVg = s.pvUuid().map(pvIds::contains).orElse(false);
       (ofVg ? mine : others).add(d);
@@ -153,36 +162,36 @@ final class DiskMetadata implements MetadataDisks {
     if (mine.size() < pvIds.size()) {
       close(mine);
       throw new ClusterStateException(
-          "VG " + vg.name() + ": only " + mine.size() + " of its " + pvIds.size() + " PVs found");
+          "VG " + vg.vgName() + ": only " + mine.size() + " of its " + pvIds.size() + " PVs found");
     }
-    long textBytes = text.getBytes(StandardCharsets.UTF_8).length;
+    long textBytes = bytes.length;
     ClusterMetrics m = metrics;
     for (PvScan s : mineScans) {
       for (AreaScan a : s.areas()) {
         if (a.inUse()) {
           long capacity = MetadataBuffer.maxTextSize(a.header().get().size());
-          m.metadataArea(vg.name(), s.device().name(), a.index(), capacity, textBytes + 1);
+          m.metadataArea(vg.vgName(), s.device().name(), a.index(), capacity, textBytes + 1);
         }
       }
     }
+    Optional<String> capacity;
     try {
       // Refused before the first byte is written; the 80 % warning goes to the daemon's log here
-      // and to the admin's terminal from the engine (MetadataWriter.warnIfNearlyFull).
-      MetadataCapacity.check(vg.name(), mineScans, textBytes)
-          .ifPresent(w -> LOG.warn("metadata capacity vg={}: {}", vg.name(), w));
+      // and, through the commit's result (capacityWarning), to the admin's terminal.
+      capacity = MetadataCapacity.check(vg.vgName(), mineScans, textBytes);
+      capacity.ifPresent(w -> LOG.warn("metadata capacity vg={}: {}", vg.vgName(), w));
     } catch (EngineException e) {
       close(mine);
       throw new ClusterStateException(e.getMessage());
     }
     PreparedCommit prepared;
     try {
-      prepared =
-          MetadataStore.precommit(mine, vg.name(), seqno, text.getBytes(StandardCharsets.UTF_8));
+      prepared = MetadataStore.precommit(mine, vg.vgName(), seqno, bytes, parsed);
     } catch (IOException | RuntimeException e) {
       close(mine);
       throw e;
     }
-    Pending old = pending.put(vgUuid, new Pending(seqno, prepared, mine));
+    Pending old = pending.put(vgUuid, new Pending(seqno, prepared, mine, capacity));
     if (old != null) {
       close(old.open());
     }
@@ -191,6 +200,12 @@ final class DiskMetadata implements MetadataDisks {
       slots.add(new MdaState(c.pvUuid(), c.mdaStart(), c.textOffset(), c.size(), c.checksum()));
     }
     return slots;
+  }
+
+  @Override
+  public Optional<String> capacityWarning(String vgUuid, long seqno) {
+    Pending p = pending.get(vgUuid);
+    return p == null || p.seqno() != seqno ? Optional.empty() : p.capacity();
   }
 
   @Override

@@ -27,6 +27,17 @@ import java.util.Optional;
  */
 public final class DeviceScanner {
   private final Map<Long, List<Parsed>> parsed = new HashMap<>();
+  private final ParsedTexts shared;
+
+  /** A scanner that parses each distinct text once per scan. */
+  public DeviceScanner() {
+    this(null);
+  }
+
+  /** A scanner that takes parsed texts from {@code shared} (null: none), and adds to it. */
+  public DeviceScanner(ParsedTexts shared) {
+    this.shared = shared;
+  }
 
   private record Parsed(byte[] text, TextInfo info) {}
 
@@ -115,6 +126,9 @@ public final class DeviceScanner {
   private TextInfo info(byte[] raw, int len, long crc, String device, long at)
       throws MetadataException {
     long key = ((long) len << 32) ^ crc;
+    if (shared != null) {
+      return shared.info(raw, len, key, device, at);
+    }
     List<Parsed> bucket = parsed.computeIfAbsent(key, k -> new ArrayList<>(1));
     for (Parsed p : bucket) {
       if (Arrays.equals(p.text, 0, p.text.length, raw, 0, len)) {

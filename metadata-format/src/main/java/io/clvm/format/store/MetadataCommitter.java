@@ -62,8 +62,22 @@ public final class MetadataCommitter {
   public static PreparedCommit precommit(
       List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
       throws IOException {
-    TextInfo info = checkText(vgName, seqno, text);
-    List<PvScan> scans = new DeviceScanner().scan(devices);
+    return precommit(devices, vgName, seqno, text, null);
+  }
+
+  /**
+   * {@link #precommit(List, String, long, byte[])} with parsed texts taken from, and the new text
+   * added to, {@code parsed} (null: none).
+   */
+  public static PreparedCommit precommit(
+      List<? extends DiskDevice> devices,
+      String vgName,
+      long seqno,
+      byte[] text,
+      ParsedTexts parsed)
+      throws IOException {
+    TextInfo info = checkText(vgName, seqno, text, parsed);
+    List<PvScan> scans = new DeviceScanner(parsed).scan(devices);
     checkPvs(info, scans);
     byte[] withNul = Arrays.copyOf(text, text.length + 1);
 
@@ -75,7 +89,7 @@ public final class MetadataCommitter {
           continue;
         }
         MdaHeader h = a.header().get();
-        if (a.copy().isPresent() && checkSeqno(a.copy().get(), vgName, seqno, text)) {
+        if (a.copy().isPresent() && checkSeqno(a.copy().get(), info, text)) {
           alreadyThere.add(new Target(pv, a, h, h.committed().offset()));
           continue;
         }
@@ -154,14 +168,22 @@ public final class MetadataCommitter {
         text);
   }
 
-  private static TextInfo checkText(String vgName, long seqno, byte[] text)
+  private static TextInfo checkText(String vgName, long seqno, byte[] text, ParsedTexts parsed)
       throws MetadataException {
     for (byte b : text) {
       if (b == 0) {
         throw invalid("text contains a NUL byte");
       }
     }
-    TextInfo info = TextInfo.of(text, text.length, null, MetadataException.UNKNOWN_OFFSET);
+    TextInfo info =
+        parsed == null
+            ? TextInfo.of(text, text.length, null, MetadataException.UNKNOWN_OFFSET)
+            : parsed.info(
+                text,
+                text.length,
+                ParsedTexts.key(text, text.length),
+                null,
+                MetadataException.UNKNOWN_OFFSET);
     if (!info.vgName().equals(vgName)) {
       throw invalid("text is for VG '" + info.vgName() + "', not '" + vgName + "'");
     }
@@ -242,9 +264,15 @@ public final class MetadataCommitter {
    *
    * @return true when the area already holds exactly this commit (a retried commit)
    */
-  private static boolean checkSeqno(MetadataCopy old, String vgName, long seqno, byte[] text)
+  private static boolean checkSeqno(MetadataCopy old, TextInfo info, byte[] text)
       throws MetadataException {
-    if (!old.vgName().equals(vgName)) {
+    String vgName = info.vgName();
+    long seqno = info.seqno();
+    // The VG's identity is its UUID: a new name over the same UUID is a vgrename (lvm2 writes it
+    // in place too); another UUID is another VG, never to be overwritten.
+    boolean sameVg =
+        old.vgName().equals(vgName) || (!old.vgId().isEmpty() && old.vgId().equals(info.vgId()));
+    if (!sameVg) {
       throw new MetadataException(
           Kind.INCONSISTENT,
           old.device(),

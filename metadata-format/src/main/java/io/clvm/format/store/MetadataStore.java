@@ -16,6 +16,12 @@ public final class MetadataStore {
     return new DeviceScanner().scan(devices);
   }
 
+  /** {@link #scan(List)}, taking texts parsed before from {@code parsed} (null: none). */
+  public static List<PvScan> scan(List<? extends DiskDevice> devices, ParsedTexts parsed)
+      throws IOException {
+    return new DeviceScanner(parsed).scan(devices);
+  }
+
   /** Reads a VG from the devices. Never writes. */
   public static VgRead read(List<? extends DiskDevice> devices, String vgName) throws IOException {
     return VgReader.read(vgName, scan(devices));
@@ -32,6 +38,20 @@ public final class MetadataStore {
       List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
       throws IOException {
     return MetadataCommitter.precommit(devices, vgName, seqno, text);
+  }
+
+  /**
+   * {@link #precommit(List, String, long, byte[])}, taking parsed texts from (and adding the new
+   * one to) {@code parsed} (null: none): the scans after the commit then find it parsed.
+   */
+  public static PreparedCommit precommit(
+      List<? extends DiskDevice> devices,
+      String vgName,
+      long seqno,
+      byte[] text,
+      ParsedTexts parsed)
+      throws IOException {
+    return MetadataCommitter.precommit(devices, vgName, seqno, text, parsed);
   }
 
   /** See {@link MetadataCommitter#commit}. */
