@@ -53,7 +53,8 @@ public final class Activator {
   /**
    * Checks that activation is possible, before the metadata is touched.
    *
-   * @throws EngineException "the kernel has no device-mapper" and what to do
+   * @param what the LV, for the caller's messages
+   * @throws NoDeviceMapperException with lvm2's lines when the kernel has no device-mapper
    */
   DeviceMapper require(String what) throws EngineException {
     if (coordinator != null) {
@@ -63,12 +64,8 @@ public final class Activator {
       try {
         dm = opener.open();
       } catch (IOException | RuntimeException | LinkageError e) {
-        throw new EngineException(
-            "Cannot activate "
-                + what
-                + ": this kernel has no usable device-mapper ("
-                + e.getMessage()
-                + "). Nothing was changed; use -an to work on the metadata only.");
+        // lvm2's words; nothing was written yet (callers check before the metadata changes).
+        throw new NoDeviceMapperException(e);
       }
     }
     return dm;
