@@ -64,6 +64,23 @@ public final class ParsedVgs {
     return tree == null ? null : models.get(new Tree(tree));
   }
 
+  /**
+   * The model of a whole metadata text (a copy of record from ZooKeeper: the same bytes the disks
+   * hold, so usually parsed already by a scan or by this node's own precommit).
+   */
+  public VgMetadata parse(String text) throws io.clvm.format.MetadataException {
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ConfigSection tree = texts.tree(bytes);
+    VgMetadata m = model(tree);
+    if (m == null) {
+      m =
+          io.clvm.format.model.MetadataText.parse(
+              bytes, 0, bytes.length, null, io.clvm.format.MetadataException.UNKNOWN_OFFSET, tree);
+      keep(tree, m);
+    }
+    return m;
+  }
+
   /** Keeps the model imported from {@code tree}. */
   synchronized void keep(ConfigSection tree, VgMetadata model) {
     if (tree != null) {

@@ -67,6 +67,12 @@ public final class ParsedTexts {
     return new Summary(i.vgName(), i.vgId(), i.seqno(), i.pvIds());
   }
 
+  /** The parsed tree of {@code text}, parsed now unless kept (then kept). */
+  public io.clvm.format.text.ConfigSection tree(byte[] text) throws MetadataException {
+    return info(text, text.length, key(text, text.length), null, MetadataException.UNKNOWN_OFFSET)
+        .tree();
+  }
+
   /**
    * The parsed facts of {@code text[0, len)}, parsed now if not kept ({@code key}: the text's
    * {@link #key}, or any other number that equal texts share).
