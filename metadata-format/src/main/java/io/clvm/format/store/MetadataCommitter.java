@@ -316,21 +316,15 @@ public final class MetadataCommitter {
   }
 
   static void flushAll(List<DiskDevice> devices) throws IOException {
-    Set<DiskDevice> done = new LinkedHashSet<>();
-    for (DiskDevice d : devices) {
-      if (done.add(d)) {
-        d.flush();
-      }
-    }
+    DeviceFlush.all(devices);
   }
 
   private static void flush(List<Target> targets) throws IOException {
-    Set<DiskDevice> done = new LinkedHashSet<>();
+    List<DiskDevice> devices = new ArrayList<>();
     for (Target t : targets) {
-      if (done.add(t.pv().device())) {
-        t.pv().device().flush();
-      }
+      devices.add(t.pv().device());
     }
+    DeviceFlush.all(devices);
   }
 
   /**
