@@ -95,7 +95,7 @@ public final class Main {
   /** Runs one command line in {@code session}; returns lvm2's exit status. */
   public static int run(String[] args, Session session) {
     CommandLine cl = commandLine(args, session);
-    String[] rest = cl.getCommand() instanceof Clvm ? args : tail(args);
+    String[] rest = cl.getCommand() instanceof Clvm ? args : shortFileOption(args[0], tail(args));
     cl.setOut(session.out());
     cl.setErr(session.err());
     cl.setParameterExceptionHandler(Main::invalidCommandLine);
@@ -143,6 +143,29 @@ public final class Main {
         }
         return null;
     }
+  }
+
+  /**
+   * lvm2's {@code -f} is {@code --force} for every command but vgcfgbackup and vgcfgrestore, where
+   * it is {@code -f|--file} (their force is long only). The common options give every command
+   * {@code -f}; for these two it is read as {@code --file} before picocli parses.
+   */
+  static String[] shortFileOption(String command, String[] args) {
+    if (!command.equals("vgcfgbackup") && !command.equals("vgcfgrestore")) {
+      return args;
+    }
+    String[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i].equals("--")) {
+        break;
+      }
+      if (out[i].equals("-f")) {
+        out[i] = "--file";
+      } else if (out[i].startsWith("-f") && !out[i].startsWith("--")) {
+        out[i] = "--file=" + out[i].substring(2);
+      }
+    }
+    return out;
   }
 
   private static String[] tail(String[] args) {

@@ -60,6 +60,23 @@ class Lvm2ExtrasTest extends LiveLvm2Test {
     same("lvs", "vgh-clvmtest/hid");
   }
 
+  /** lvm2's -f is --file for these two commands, not --force. */
+  @Test
+  void vgcfgbackupAndRestoreTakeTheShortFileOptionAsLvm2() throws Exception {
+    assertEquals(0, clvm("pvcreate", dev(0)).status());
+    assertEquals(0, clvm("vgcreate", "vgf-clvmtest", dev(0)).status());
+    assertEquals(
+        0, clvm("lvcreate", "-an", "-Zn", "-n", "keep", "-L", "4M", "vgf-clvmtest").status());
+    Path backup = tmp.resolve("vgf.vg");
+    Result b = clvm("vgcfgbackup", "-f", backup.toString(), "vgf-clvmtest");
+    assertEquals(0, b.status(), b.err());
+    assertTrue(Files.readString(backup).contains("keep {"));
+    assertEquals(0, clvm("lvremove", "-y", "vgf-clvmtest/keep").status());
+    Result r = clvm("vgcfgrestore", "-f" + backup, "vgf-clvmtest");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(same("lvs", "-o", "lv_name,lv_size").contains("keep"));
+  }
+
   @Test
   void pvckDumpsHeadersAndMetadataAsLvm2() throws Exception {
     assertEquals(0, clvm("pvcreate", dev(0), dev(1)).status());

@@ -44,6 +44,19 @@ public interface Coordinator {
   }
 
   /**
+   * vgremove, before anything is changed: refuses a VG that another node still uses (an LV active
+   * there). Local mode has no other nodes.
+   */
+  default void checkRemovable(VgState st) throws EngineException {}
+
+  /**
+   * vgremove, after this node's LVs are deactivated and before the metadata areas are wiped: the
+   * cluster forgets the VG (its copy of record first, so a crash in between leaves a VG on the
+   * disks that the cluster no longer manages — importable — never a copy of record of wiped disks).
+   */
+  default void removed(VgState st) throws EngineException {}
+
+  /**
    * Activates {@code lv} on this node in {@code mode} ({@code y}, {@code ey}, {@code sy}, ...,
    * null: keep the node's current mode, or the default): registered in the cluster, then loaded.
    */

@@ -293,7 +293,7 @@ public final class VgOps {
     for (String id : missing) {
       vg = vg.withoutPv(new LvmUuid(id));
     }
-    engine.writer().commit(scan, st, vg);
+    engine.commit(scan, st, vg); // in cluster mode through the commit protocol, as every change
     for (String lv : dropped) {
       console.print("Logical volume \"" + lv + "\" successfully removed.");
     }
@@ -343,6 +343,15 @@ public final class VgOps {
           status = EngineException.FAILED;
           continue;
         }
+        if (engine.coordinator() != null) {
+          try {
+            engine.coordinator().checkRemovable(st);
+          } catch (EngineException e) {
+            console.error(e.getMessage());
+            status = EngineException.FAILED;
+            continue;
+          }
+        }
         long lvs = st.vg().lvs().size();
         if (lvs > 0) {
           if (!force
@@ -367,6 +376,9 @@ public final class VgOps {
           continue;
         }
         engine.writer().archive(st.metadata());
+        if (engine.coordinator() != null) {
+          engine.coordinator().removed(st);
+        }
         List<DiskDevice> devices = new ArrayList<>();
         for (PhysicalVolume pv : st.vg().pvs()) {
           devices.add(st.scan(pv).device());
@@ -391,7 +403,10 @@ public final class VgOps {
       // Checked before locking: the same VG cannot be locked twice.
       throw new EngineException("Old and new volume group names must differ");
     }
-    try (VgLock a = engine.lockVg(from.compareTo(to) < 0 ? from : to);
+    // The global lock first (the VG namespace: two nodes renaming to one name), then the VGs, in
+    // the order vgcreate and vgremove take them.
+    try (VgLock names = engine.lockOrphans();
+        VgLock a = engine.lockVg(from.compareTo(to) < 0 ? from : to);
         VgLock b = engine.lockVg(from.compareTo(to) < 0 ? to : from);
         Scan scan = engine.scan(true)) {
       if (scan.vgNames().contains(to)) {
@@ -407,6 +422,14 @@ public final class VgOps {
                   + lv.name()
                   + ": deactivate it before renaming the VG.");
         }
+      }
+      if (engine.coordinator() != null) {
+        // Cluster mode: a commit like any other (the copy of record holds the name too); the
+        // coordinator refuses while an LV is active on another node, whose device names carry
+        // the VG's name.
+        engine.commit(scan, st, st.vg().withName(to));
+        console.print("Volume group \"" + from + "\" successfully renamed to \"" + to + "\"");
+        return 0;
       }
       if (!engine.test()) {
         // The store refuses to write a text of another VG name over an area (a guard against
@@ -663,6 +686,10 @@ public final class VgOps {
         seqno = Math.max(seqno, current.vg().seqno() + 1);
       }
       VolumeGroup next = restored.withSeqno(seqno);
+      if (engine.coordinator() != null) {
+        restoreInCluster(scan, current, next);
+        return 0;
+      }
       if (engine.test()) {
         console.print("Test mode: Metadata will NOT be updated.");
         return 0;
@@ -673,6 +700,28 @@ public final class VgOps {
       engine.writer().write(scan, current, next);
       console.print("Restored volume group " + vgName + ".");
       return 0;
+    }
+  }
+
+  /**
+   * Cluster mode: the restored text is committed through the commit protocol (seqno above the
+   * cluster's, LVs active on other nodes protected as for any change); a VG the cluster does not
+   * hold cannot be restored here, since its copy of record would be missing.
+   */
+  private void restoreInCluster(Scan scan, VgState current, VolumeGroup next)
+      throws EngineException {
+    if (current == null) {
+      throw new EngineException(
+          "Cannot restore volume group "
+              + next.name()
+              + " in cluster mode: it is not on the disks. Restore it in local mode and bring it"
+              + " in with 'clvm cluster import "
+              + next.name()
+              + "'.");
+    }
+    engine.commit(scan, engine.readForWrite(scan, next.name()), next);
+    if (!engine.test()) {
+      console.print("Restored volume group " + next.name() + ".");
     }
   }
 

@@ -349,6 +349,50 @@ class ClusterMultiProcessTest {
     assertTrue(err.toString().contains("clvmd"), err.toString());
   }
 
+  /**
+   * vgrename and vgcfgrestore in cluster mode go through the commit protocol (they used to write
+   * the disks directly, behind the copy of record); a rename is refused while an LV is active on
+   * another node, whose device names carry the VG's name.
+   */
+  @Test
+  @Order(8)
+  void vgrenameAndVgcfgrestoreCommitThroughTheCluster() throws Exception {
+    for (int n = 1; n <= 3; n++) {
+      cluster.ok(n, "vgchange", "-an", "vg");
+    }
+    String lv = onDisk().lvs().get(0).name();
+    cluster.ok(2, "lvchange", "-asy", "vg/" + lv);
+    ThreeNodeCluster.Result refused = cluster.run(1, "vgrename", "vg", "vgr");
+    assertEquals(5, refused.exit(), refused.toString());
+    assertTrue(refused.err().contains("is active on node(s) node2"), refused.toString());
+    cluster.ok(2, "lvchange", "-an", "vg/" + lv);
+
+    long before = onDisk().seqno();
+    ThreeNodeCluster.Result renamed = cluster.ok(1, "vgrename", "vg", "vgr");
+    assertTrue(renamed.out().contains("successfully renamed to \"vgr\""), renamed.toString());
+    assertTrue(
+        cluster.ok(3, "vgs", "--noheadings", "-o", "vg_name").out().contains("vgr"),
+        "node3 sees the new name");
+    cluster.ok(3, "lvcreate", "-an", "-l", "1", "-n", "afterrename", "vgr");
+    cluster.ok(2, "vgrename", "vgr", "vg");
+    VolumeGroup back = onDisk();
+    assertEquals(before + 3, back.seqno(), "rename, lvcreate, rename: one commit each");
+    assertTrue(back.lv("afterrename").isPresent());
+
+    Path backup = cluster.dir.resolve("vg-before-remove.vg");
+    cluster.ok(1, "vgcfgbackup", "-f", backup.toString(), "vg");
+    cluster.ok(1, "lvremove", "-y", "vg/afterrename");
+    assertTrue(onDisk().lv("afterrename").isEmpty());
+    ThreeNodeCluster.Result restored = cluster.ok(3, "vgcfgrestore", "-f", backup.toString(), "vg");
+    assertTrue(restored.out().contains("Restored volume group vg"), restored.toString());
+    VolumeGroup now = onDisk();
+    assertEquals(before + 5, now.seqno(), "the restore is a new commit above the cluster's");
+    assertTrue(now.lv("afterrename").isPresent());
+    assertTrue(
+        cluster.ok(2, "lvs", "--noheadings", "-o", "lv_name", "vg").out().contains("afterrename"),
+        "node2 sees the restored LV");
+  }
+
   @Test
   @Order(9)
   @RequiresLvm2

@@ -137,6 +137,32 @@ public final class VgStateStore {
     }
   }
 
+  /**
+   * vgremove: the copy of record and the state go in one transaction, conditional on the state
+   * still being at {@code expectedVersion}; then what is left under the VG (activations, applied
+   * records, intent answers) except its lock, which the remover still holds.
+   */
+  public void remove(String vgUuid, int expectedVersion) throws Exception {
+    try {
+      client
+          .transaction()
+          .forOperations(
+              op().delete().withVersion(expectedVersion).forPath(layout.vgState(vgUuid)),
+              op().delete().forPath(layout.vgMetadata(vgUuid)));
+    } catch (KeeperException.BadVersionException e) {
+      throw new CommitConflictException(
+          "VG " + vgUuid + " was committed by someone else since its state was read");
+    }
+    for (String path :
+        List.of(layout.lvs(vgUuid), layout.applied(vgUuid), layout.intentAcks(vgUuid))) {
+      try {
+        client.delete().deletingChildrenIfNeeded().forPath(path);
+      } catch (KeeperException.NoNodeException e) {
+        // nothing there
+      }
+    }
+  }
+
   /** The first commit of a VG (creation or import): fails if the VG is already managed. */
   public void create(String vgUuid, VgState state, String text) throws Exception {
     try {

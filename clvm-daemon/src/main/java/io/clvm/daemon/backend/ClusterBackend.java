@@ -243,7 +243,6 @@ public final class ClusterBackend implements AutoCloseable {
       Optional<LogicalVolume> lv =
           vg.lvs().stream().filter(l -> l.id().dashed().equals(lvUuid)).findFirst();
       if (lv.isPresent()) {
-        long start = System.nanoTime();
         io.clvm.dm.lvm.LvActivation.Outcome outcome;
         // Under the tables' monitor, the activation must still be this node's: a deactivation
         // (lvchange -an, lvremove) removes the table and forgets the local activation under the
@@ -259,8 +258,6 @@ public final class ClusterBackend implements AutoCloseable {
           outcome = reloadTable(vg, lv.get());
         }
         if (outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
-          c.metrics()
-              .reload(outcome.name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
           LOG.info(
               "{}/{}: table {} for seqno {}",
               vg.name(),
@@ -288,10 +285,21 @@ public final class ClusterBackend implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads the table, counted in the reload metric whoever loads it: after a local commit the
+   * command and propagation race to load the same table, and only the first one changes anything.
+   */
   private io.clvm.dm.lvm.LvActivation.Outcome reloadTable(VolumeGroup vg, LogicalVolume lv)
       throws IOException {
     loaded.put(key(vg.id().dashed(), lv.id().dashed()), new String[] {vg.name(), lv.name()});
-    return tables.activate(vg, lv);
+    long start = System.nanoTime();
+    io.clvm.dm.lvm.LvActivation.Outcome outcome = tables.activate(vg, lv);
+    ClusterNode c = cluster;
+    if (c != null && outcome != io.clvm.dm.lvm.LvActivation.Outcome.UNCHANGED) {
+      c.metrics()
+          .reload(outcome.name().toLowerCase(java.util.Locale.ROOT), System.nanoTime() - start);
+    }
+    return outcome;
   }
 
   /** Removes {@code lv}'s table on this node. */

@@ -9,6 +9,7 @@ import io.clvm.cluster.commit.CommitResult;
 import io.clvm.cluster.commit.HeldState;
 import io.clvm.cluster.commit.NewVg;
 import io.clvm.cluster.commit.VgChange;
+import io.clvm.cluster.commit.VgStateStore;
 import io.clvm.cluster.lock.LockHandle;
 import io.clvm.cluster.propagate.PropagationReport;
 import io.clvm.engine.Console;
@@ -307,6 +308,68 @@ public final class ClusterCoordinator implements Coordinator {
     return new Written(r, marked);
   }
 
+  @Override
+  public void checkRemovable(VgState st) throws EngineException {
+    VolumeGroup vg = st.vg();
+    Held h = held.get(vg.name());
+    if (h == null) {
+      throw new EngineException("Internal error: VG " + vg.name() + " removed without its lock.");
+    }
+    try {
+      for (LogicalVolume lv : vg.lvs()) {
+        List<String> elsewhere = activeElsewhere(h.uuid(), lv);
+        if (!elsewhere.isEmpty()) {
+          throw new EngineException(
+              "Volume group \""
+                  + vg.name()
+                  + "\" not removed: logical volume "
+                  + lv.name()
+                  + " is active on node(s) "
+                  + String.join(", ", elsewhere)
+                  + ": deactivate it there first.");
+        }
+      }
+    } catch (IOException e) {
+      throw new EngineException("Cannot check VG " + vg.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void removed(VgState st) throws EngineException {
+    VolumeGroup vg = st.vg();
+    Held h = held.get(vg.name());
+    checkRemovable(st); // again: this node's deactivations ran in between, others may not have
+    try {
+      VgStateStore store = backend.store();
+      VgStateStore.Versioned now =
+          store
+              .readState(h.uuid())
+              .orElseThrow(() -> new EngineException("VG " + vg.name() + " is no longer managed."));
+      if (now.state().seqno() != vg.seqno()) {
+        throw new EngineException(
+            "VG "
+                + vg.name()
+                + " is at seqno "
+                + now.state().seqno()
+                + " in the cluster but "
+                + vg.seqno()
+                + " on the disks read");
+      }
+      cluster().guard().check(h.lock().token());
+      store.remove(h.uuid(), now.version());
+      LOG.info(
+          "vgremove vg={} uuid={} seqno={}: no longer managed", vg.name(), h.uuid(), vg.seqno());
+    } catch (EngineException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while removing VG " + vg.name());
+    } catch (Exception e) {
+      throw new EngineException(
+          "Failed to remove volume group " + vg.name() + " from the cluster: " + e.getMessage(), e);
+    }
+  }
+
   /** Whether the cluster's committed seqno of the VG is still {@code seqno}; false if unknown. */
   private boolean stillAt(String vgUuid, long seqno) {
     try {
@@ -351,6 +414,22 @@ public final class ClusterCoordinator implements Coordinator {
       throws IOException, EngineException {
     Set<String> changed = new LinkedHashSet<>();
     Map<String, String> reduceElsewhere = new LinkedHashMap<>();
+    if (!old.name().equals(next.name())) {
+      // vgrename: every node's device names carry the VG's name
+      for (LogicalVolume o : old.lvs()) {
+        List<String> elsewhere = activeElsewhere(vgUuid, o);
+        if (!elsewhere.isEmpty()) {
+          throw new EngineException(
+              "Cannot rename volume group "
+                  + old.name()
+                  + ": logical volume "
+                  + o.name()
+                  + " is active on node(s) "
+                  + String.join(", ", elsewhere)
+                  + ".");
+        }
+      }
+    }
     // By UUID, once: a search of next's LVs for each old one made a commit quadratic in the VG's
     // LVs (seconds per lvcreate at 10,000 LVs, see BENCHMARKS.md).
     Map<io.clvm.format.model.LvmUuid, LogicalVolume> nextById = new HashMap<>();

@@ -42,25 +42,13 @@ class DeactivationRaceTest {
 
   @Test
   void aReloadFromBeforeADeactivationDoesNotRecreateTheTable() throws Exception {
-    Path pv = dir.resolve("pv-clvmtest.img");
-    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-      f.setLength(64L << 20);
-    }
-    try (FileDevice d = FileDevice.openReadWrite(pv)) {
-      PvFormatter.format(d, PvFormatOptions.defaults(PV_UUID));
-    }
+    Path pv = formattedPv();
     String text = Files.readString(writeText(dir.resolve("vg.txt")));
     VolumeGroup vg = MetadataText.parse(text).vg();
     LogicalVolume lv = vg.lv("lv").orElseThrow();
 
     try (TestNodes nodes = new TestNodes();
-        ClusterBackend backend =
-            new ClusterBackend(
-                DaemonConfig.of(
-                    Map.of(
-                        "node.id", "a",
-                        "devices.devices", pv.toString(),
-                        "activation.device_mapper", "memory")))) {
+        ClusterBackend backend = memoryBackend(pv)) {
       String connect = nodes.zk.server().getConnectString();
       ClusterNode node =
           nodes.node("a", connect, FailPoint.NONE, Duration.ofSeconds(10), Duration.ofSeconds(2));
@@ -117,13 +105,7 @@ class DeactivationRaceTest {
    */
   @Test
   void aReloadFromBeforeALocalRenameDoesNotRecreateTheOldName() throws Exception {
-    Path pv = dir.resolve("pv-clvmtest.img");
-    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
-      f.setLength(64L << 20);
-    }
-    try (FileDevice d = FileDevice.openReadWrite(pv)) {
-      PvFormatter.format(d, PvFormatOptions.defaults(PV_UUID));
-    }
+    Path pv = formattedPv();
     String text = Files.readString(writeText(dir.resolve("vg.txt")));
     VolumeGroup vg = MetadataText.parse(text).vg();
     VolumeGroup renamed =
@@ -133,13 +115,7 @@ class DeactivationRaceTest {
         text.replace("extent_count = 2", "extent_count = 3").replace("seqno = 2", "seqno = 1");
 
     try (TestNodes nodes = new TestNodes();
-        ClusterBackend backend =
-            new ClusterBackend(
-                DaemonConfig.of(
-                    Map.of(
-                        "node.id", "a",
-                        "devices.devices", pv.toString(),
-                        "activation.device_mapper", "memory")))) {
+        ClusterBackend backend = memoryBackend(pv)) {
       ClusterNode node =
           nodes.node(
               "a",
@@ -166,6 +142,27 @@ class DeactivationRaceTest {
       assertFalse(backend.tables().isActive("vg", "lv"), "a device came back under the old name");
       assertTrue(backend.tables().isActive("vg", "lv2"));
     }
+  }
+
+  private Path formattedPv() throws Exception {
+    Path pv = dir.resolve("pv-clvmtest.img");
+    try (RandomAccessFile f = new RandomAccessFile(pv.toFile(), "rw")) {
+      f.setLength(64L << 20);
+    }
+    try (FileDevice d = FileDevice.openReadWrite(pv)) {
+      PvFormatter.format(d, PvFormatOptions.defaults(PV_UUID));
+    }
+    return pv;
+  }
+
+  /** Node a's backend over {@code pv}, with the in-memory device-mapper. */
+  private static ClusterBackend memoryBackend(Path pv) throws Exception {
+    return new ClusterBackend(
+        DaemonConfig.of(
+            Map.of(
+                "node.id", "a",
+                "devices.devices", pv.toString(),
+                "activation.device_mapper", "memory")));
   }
 
   private static Path writeText(Path p) throws Exception {

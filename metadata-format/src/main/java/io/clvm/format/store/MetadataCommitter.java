@@ -89,7 +89,7 @@ public final class MetadataCommitter {
           continue;
         }
         MdaHeader h = a.header().get();
-        if (a.copy().isPresent() && checkSeqno(a.copy().get(), vgName, seqno, text)) {
+        if (a.copy().isPresent() && checkSeqno(a.copy().get(), info, text)) {
           alreadyThere.add(new Target(pv, a, h, h.committed().offset()));
           continue;
         }
@@ -264,9 +264,15 @@ public final class MetadataCommitter {
    *
    * @return true when the area already holds exactly this commit (a retried commit)
    */
-  private static boolean checkSeqno(MetadataCopy old, String vgName, long seqno, byte[] text)
+  private static boolean checkSeqno(MetadataCopy old, TextInfo info, byte[] text)
       throws MetadataException {
-    if (!old.vgName().equals(vgName)) {
+    String vgName = info.vgName();
+    long seqno = info.seqno();
+    // The VG's identity is its UUID: a new name over the same UUID is a vgrename (lvm2 writes it
+    // in place too); another UUID is another VG, never to be overwritten.
+    boolean sameVg =
+        old.vgName().equals(vgName) || (!old.vgId().isEmpty() && old.vgId().equals(info.vgId()));
+    if (!sameVg) {
       throw new MetadataException(
           Kind.INCONSISTENT,
           old.device(),

@@ -130,6 +130,27 @@ class MetadataStoreTest {
         e.getMessage());
   }
 
+  /** A VG's identity is its UUID: a new name over the same UUID is a vgrename, another is not. */
+  @Test
+  void aNewNameOverTheSameVgUuidIsARenameButAnotherUuidIsRefused() throws Exception {
+    List<DiskDevice> devs = devices("a_single_pv_two_linear");
+    String text = MetadataStore.read(devs, "vga").current().textString();
+    String renamed = text.replace("seqno = 3", "seqno = 4").replaceFirst("vga \\{", "vgz {");
+    MetadataStore.commit(devs, "vgz", 4, bytes(renamed));
+    assertEquals(4, MetadataStore.read(devs, "vgz").seqno());
+
+    String id = text.substring(text.indexOf("id = \"") + 6, text.indexOf("id = \"") + 44);
+    String other =
+        renamed
+            .replace("seqno = 4", "seqno = 5")
+            .replaceFirst("vgz \\{", "vgo {")
+            .replace(id, "AAAAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA");
+    MetadataException e =
+        assertThrows(
+            MetadataException.class, () -> MetadataStore.commit(devs, "vgo", 5, bytes(other)));
+    assertTrue(e.getMessage().endsWith("mda1 holds metadata of another VG, 'vgz'"), e.getMessage());
+  }
+
   @Test
   void precommitIsInvisibleUntilCommitAndCanBeReverted() throws Exception {
     List<DiskDevice> devs = devices("b_three_pv_striped_spanning");
