@@ -73,6 +73,12 @@ final class VgCommands {
         description = "Number of metadata copies in the VG.")
     String vgMetadataCopies;
 
+    @Option(
+        names = "--systemid",
+        paramLabel = "String",
+        description = "The VG's system ID instead of this host's.")
+    String systemId;
+
     @Parameters(index = "0", paramLabel = "VG")
     String vg;
 
@@ -96,7 +102,8 @@ final class VgCommands {
                   shared || Boolean.TRUE.equals(clustered),
                   maxLv,
                   maxPv,
-                  format.toFormat(null)));
+                  format.toFormat(null),
+                  systemId));
     }
   }
 
@@ -232,6 +239,12 @@ final class VgCommands {
     @Option(names = "--lock-type", paramLabel = "String", description = "Change the lock type.")
     String lockType;
 
+    @Option(
+        names = "--systemid",
+        paramLabel = "String",
+        description = "Change the VG's system ID (\"\" removes it).")
+    String systemId;
+
     @Parameters(paramLabel = "VG")
     List<String> vgs = new ArrayList<>();
 
@@ -243,7 +256,9 @@ final class VgCommands {
     int run(Engine engine) throws EngineException {
       remote.refuseLocal(engine);
       return new VgOps(engine)
-          .change(new VgOps.Change(vgs, activate, addTags, delTags, alloc, resizeable, refresh));
+          .change(
+              new VgOps.Change(
+                  vgs, activate, addTags, delTags, alloc, resizeable, refresh, systemId));
     }
   }
 

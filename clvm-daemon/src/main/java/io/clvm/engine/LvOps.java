@@ -116,7 +116,15 @@ public final class LvOps {
       if (activate) {
         // Checked before anything is written: a kernel without device-mapper leaves the
         // metadata untouched.
-        engine.activator().require(vgName + "/" + (lvName == null ? "lvol" : lvName));
+        try {
+          engine.activator().require(vgName + "/" + (lvName == null ? "lvol" : lvName));
+        } catch (NoDeviceMapperException e) {
+          // lvm2 checks the kernel's targets while it validates the command line: exit 3.
+          throw new EngineException(
+              e.getMessage()
+                  + "\nstriped: Required device-mapper target(s) not detected in your kernel.",
+              EngineException.INVALID);
+        }
       }
       LvOperations.CreateRequest req =
           LvOperations.CreateRequest.linear(lvName, size)
@@ -185,6 +193,11 @@ public final class LvOps {
       }
       VolumeGroup written = engine.commit(scan, st, next);
       boolean zero = c.zero() == null || c.zero();
+      if (activate && zero && engine.activator().isDisabled()) {
+        // lvm2's words (sic) with activation = 0: nothing is activated, so nothing is wiped.
+        console.warn("Skipping zeroing and wipping, compiled without activation support.");
+        zero = false;
+      }
       if (activate && !engine.test()) {
         try {
           engine.activator().activate(written, lv, Activator.pvDevices(st));
@@ -599,12 +612,20 @@ public final class LvOps {
         if (c.activate() != null) {
           boolean on = activates(c.activate());
           engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
-          for (LogicalVolume l : targets) {
-            LogicalVolume now = vg.lv(l.name()).orElseThrow();
+          try {
+            for (LogicalVolume l : targets) {
+              LogicalVolume now = vg.lv(l.name()).orElseThrow();
+              if (on) {
+                engine.activator().activate(vg, now, Activator.pvDevices(st));
+              } else {
+                engine.activator().deactivate(vg, now);
+              }
+            }
+          } catch (NoDeviceMapperException e) {
+            // As lvm2: said once; activating failed, deactivating had nothing to remove.
+            console.error(e.getMessage());
             if (on) {
-              engine.activator().activate(vg, now, Activator.pvDevices(st));
-            } else {
-              engine.activator().deactivate(vg, now);
+              return EngineException.FAILED;
             }
           }
         } else if (c.refresh()) {

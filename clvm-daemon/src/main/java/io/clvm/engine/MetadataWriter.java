@@ -96,7 +96,8 @@ final class MetadataWriter {
 
   /** The text a metadata area holds for {@code vg}, with the header this command writes. */
   private byte[] onDiskText(VolumeGroup vg) {
-    MetadataHeader header = MetadataHeader.now("Write from " + commandLine + ".", null);
+    MetadataHeader header =
+        MetadataHeader.now("Write from " + commandLine + ".", config.systemId());
     return MetadataText.printOnDisk(new VgMetadata(vg, header)).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -117,7 +118,8 @@ final class MetadataWriter {
     if (!config.backupEnabled()) {
       return;
     }
-    MetadataHeader h = MetadataHeader.now("Created *after* executing '" + commandLine + "'", null);
+    MetadataHeader h =
+        MetadataHeader.now("Created *after* executing '" + commandLine + "'", config.systemId());
     try {
       writeFile(config.backupDir(), vg.name(), MetadataText.printBackup(new VgMetadata(vg, h)));
     } catch (IOException e) {
@@ -130,7 +132,8 @@ final class MetadataWriter {
     if (!config.archiveEnabled()) {
       return;
     }
-    MetadataHeader h = MetadataHeader.now("Created *before* executing '" + commandLine + "'", null);
+    MetadataHeader h =
+        MetadataHeader.now("Created *before* executing '" + commandLine + "'", config.systemId());
     try {
       Path dir = config.archiveDir();
       Files.createDirectories(dir);

@@ -1,10 +1,7 @@
 package io.clvm.engine;
 
 import io.clvm.engine.units.SizeArg;
-import io.clvm.format.alloc.AllocationException;
-import io.clvm.format.alloc.PvResize;
 import io.clvm.format.disk.DiskDevice;
-import io.clvm.format.disk.DiskLocn;
 import io.clvm.format.disk.Label;
 import io.clvm.format.disk.PvFormatOptions;
 import io.clvm.format.disk.PvFormatter;
@@ -26,10 +23,17 @@ import java.util.Set;
 public final class PvOps {
   private final Engine engine;
   private final Console console;
+  private PvResizer.Hook resizeHook = PvResizer.Hook.NONE;
 
   public PvOps(Engine engine) {
     this.engine = engine;
     this.console = engine.console();
+  }
+
+  /** Tests: pvresize stops where {@code hook} throws, as a crash would. */
+  PvOps withResizeHook(PvResizer.Hook hook) {
+    this.resizeHook = hook;
+    return this;
   }
 
   /** pvcreate's (and vgcreate's, vgextend's) formatting options. */
@@ -337,8 +341,11 @@ public final class PvOps {
         PvScan s = probe.scanOf(path);
         Optional<String> vgName = s == null ? Optional.empty() : vgOf(probe, s);
         if (vgName.isEmpty()) {
-          console.error("clvm resizes PVs of a VG only: " + path + " is not in a VG.");
-          failed++;
+          if (resizeOrphan(path, size)) {
+            resized++;
+          } else {
+            failed++;
+          }
           continue;
         }
         try (VgLock lock = engine.lockVg(vgName.get());
@@ -350,30 +357,20 @@ public final class PvOps {
                   .filter(p -> st.deviceName(p).equals(path))
                   .findFirst()
                   .orElseThrow();
-          long devSize = (size != null ? size.bytes() : ps.device().size()) / 512;
-          long reservedAtEnd = 0;
-          List<DiskLocn> mdas = ps.label().get().pvHeader().metadataAreas();
-          if (mdas.size() > 1 && devSize * 512 != ps.device().size()) {
-            console.error(
-                "Cannot resize "
-                    + path
-                    + ": it has a metadata area at its end, which clvm"
-                    + " does not move yet.");
+          long real = ps.device().size() / 512;
+          long devSize = size != null ? size.bytes() / 512 : real;
+          if (size != null && !confirmSize(path, devSize, real)) {
+            console.error("Physical Volume " + path + " not resized.");
             failed++;
             continue;
           }
-          if (mdas.size() > 1) {
-            reservedAtEnd = mdas.get(1).size() / 512;
-          }
-          VolumeGroup next;
           try {
-            next = PvResize.resize(st.vg(), pv.id(), devSize, reservedAtEnd);
-          } catch (AllocationException | IllegalArgumentException e) {
+            new PvResizer(engine, resizeHook).resize(scan, st, pv, path, devSize);
+          } catch (EngineException e) {
             console.error(e.getMessage());
             failed++;
             continue;
           }
-          engine.commit(scan, st, next);
           console.print("Physical volume \"" + path + "\" changed");
           resized++;
         }
@@ -385,6 +382,61 @@ public final class PvOps {
             + failed
             + " physical volume(s) not resized");
     return failed > 0 ? EngineException.FAILED : 0;
+  }
+
+  /** pvresize of a PV of no VG, under the orphan lock; false (said) when it failed. */
+  private boolean resizeOrphan(String path, SizeArg size) throws EngineException {
+    try (VgLock lock = engine.lockOrphans();
+        Scan scan = engine.scan(true, List.of(path))) {
+      PvScan ps = scan.scanOf(path);
+      if (ps == null || ps.label().isEmpty() || vgOf(scan, ps).isPresent()) {
+        console.error("Failed to find physical volume \"" + path + "\".");
+        return false;
+      }
+      long real = ps.device().size() / 512;
+      long sectors = size != null ? size.bytes() / 512 : real;
+      if (size != null && !confirmSize(path, sectors, real)) {
+        console.error("Physical Volume " + path + " not resized.");
+        return false;
+      }
+      try {
+        new PvResizer(engine, resizeHook).resizeOrphan(ps, path, sectors);
+      } catch (EngineException e) {
+        console.error(e.getMessage());
+        return false;
+      }
+      console.print("Physical volume \"" + path + "\" changed");
+      return true;
+    }
+  }
+
+  /**
+   * lvm2's questions and warnings when {@code --setphysicalvolumesize} differs from the device's
+   * real size (both in sectors); false when the user says no.
+   */
+  private boolean confirmSize(String path, long size, long real) {
+    String asked = Sizes.human(size * 512);
+    String actual = Sizes.human(real * 512);
+    if (size > real) {
+      console.warn(path + ": Overriding real size " + actual + ". You could lose data.");
+      if (!console.confirm(
+          path + ": Requested size " + asked + " exceeds real size " + actual + ". Proceed? ")) {
+        return false;
+      }
+    } else if (size < real
+        && !console.confirm(
+            path
+                + ": Requested size "
+                + asked
+                + " is less than real size "
+                + actual
+                + ". Proceed? ")) {
+      return false;
+    }
+    if (size != real) {
+      console.warn(path + ": Pretending size is " + size + " not " + real + " sectors.");
+    }
+    return true;
   }
 
   /**

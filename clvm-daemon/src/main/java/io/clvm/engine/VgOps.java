@@ -54,7 +54,22 @@ public final class VgOps {
       boolean shared,
       Integer maxLv,
       Integer maxPv,
-      PvOps.Format format) {}
+      PvOps.Format format,
+      String systemId) {
+    /** Without {@code --systemid}: the VG gets this host's system ID, if it has one. */
+    public Create(
+        String vg,
+        List<String> pvs,
+        SizeArg extentSize,
+        List<String> tags,
+        String alloc,
+        boolean shared,
+        Integer maxLv,
+        Integer maxPv,
+        PvOps.Format format) {
+      this(vg, pvs, extentSize, tags, alloc, shared, maxLv, maxPv, format, null);
+    }
+  }
 
   /** vgcreate. */
   public int create(Create c) throws EngineException {
@@ -94,6 +109,9 @@ public final class VgOps {
         throw new EngineException(badTag.get(), EngineException.INVALID);
       }
     }
+    // Shared VGs carry a lock type instead (lvm2 gives them no system ID either).
+    String systemId =
+        c.shared() ? null : SystemIds.forNewVg(c.systemId(), engine.config().systemId(), console);
     try (VgLock orphans = engine.lockOrphans();
         VgLock lock = engine.lockVg(c.vg());
         Scan scan = engine.scan(true, c.pvs())) {
@@ -109,6 +127,7 @@ public final class VgOps {
               .allocationPolicy(policy)
               .maxLv(c.maxLv() == null ? 0 : c.maxLv())
               .maxPv(c.maxPv() == null ? 0 : c.maxPv())
+              .systemId(systemId)
               .pvs(pvs)
               .build();
       if (engine.test()) {
@@ -116,7 +135,11 @@ public final class VgOps {
       } else {
         engine.commitNew(scan, vg);
       }
-      console.print("Volume group \"" + c.vg() + "\" successfully created");
+      console.print(
+          "Volume group \""
+              + c.vg()
+              + "\" successfully created"
+              + (systemId == null ? "" : " with system ID " + systemId));
       return 0;
     }
   }
@@ -461,7 +484,20 @@ public final class VgOps {
       List<String> delTags,
       String alloc,
       Boolean resizeable,
-      boolean refresh) {}
+      boolean refresh,
+      String systemId) {
+    /** Without {@code --systemid}. */
+    public Change(
+        List<String> vgs,
+        String activate,
+        List<String> addTags,
+        List<String> delTags,
+        String alloc,
+        Boolean resizeable,
+        boolean refresh) {
+      this(vgs, activate, addTags, delTags, alloc, resizeable, refresh, null);
+    }
+  }
 
   /** vgchange. */
   public int change(Change c) throws EngineException {
@@ -469,7 +505,8 @@ public final class VgOps {
         !c.addTags().isEmpty()
             || !c.delTags().isEmpty()
             || c.alloc() != null
-            || c.resizeable() != null;
+            || c.resizeable() != null
+            || c.systemId() != null;
     if (!metadata && c.activate() == null && !c.refresh()) {
       throw new EngineException("Need one or more command options.", EngineException.INVALID);
     }
@@ -520,6 +557,10 @@ public final class VgOps {
             }
             next = next.withFlags(flags);
           }
+          if (c.systemId() != null) {
+            String id = SystemIds.change(vg, c.systemId(), engine.config().systemId(), console);
+            next = next.withSystemId(id.isEmpty() ? null : id);
+          }
           vg = engine.commit(scan, st, next);
           console.print("Volume group \"" + vgName + "\" successfully changed");
         }
@@ -535,6 +576,24 @@ public final class VgOps {
     boolean on = c.activate() == null || !c.activate().endsWith("n");
     engine.activator().mode(c.activate()); // integ: the mode matters in cluster mode
     int active = 0;
+    try {
+      switchAll(st, vg, c, on);
+    } catch (NoDeviceMapperException e) {
+      // lvm2 says it once, still counts the active LVs (none), and fails only an activation.
+      console.error(e.getMessage());
+      console.print("0 logical volume(s) in volume group \"" + vg.name() + "\" now active");
+      return on ? EngineException.FAILED : 0;
+    }
+    for (LogicalVolume lv : vg.lvs()) {
+      if (lv.visible() && engine.activator().isActive(vg, lv)) {
+        active++;
+      }
+    }
+    console.print(active + " logical volume(s) in volume group \"" + vg.name() + "\" now active");
+    return 0;
+  }
+
+  private void switchAll(VgState st, VolumeGroup vg, Change c, boolean on) throws EngineException {
     for (LogicalVolume lv : vg.lvs()) {
       if (!lv.visible()) {
         continue;
@@ -549,13 +608,6 @@ public final class VgOps {
         engine.activator().deactivate(vg, lv);
       }
     }
-    for (LogicalVolume lv : vg.lvs()) {
-      if (lv.visible() && engine.activator().isActive(vg, lv)) {
-        active++;
-      }
-    }
-    console.print(active + " logical volume(s) in volume group \"" + vg.name() + "\" now active");
-    return 0;
   }
 
   /** vgck: reads every VG (or the named ones) and reports what is wrong. */

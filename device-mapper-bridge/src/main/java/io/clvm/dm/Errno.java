@@ -40,6 +40,12 @@ public final class Errno {
 
   private Errno() {}
 
+  /** The C library's text for {@code errno} ({@code strerror}), e.g. "No such device". */
+  public static String text(int errno) {
+    String[] n = NAMES.get(errno);
+    return n == null ? "Unknown error " + errno : n[1];
+  }
+
   /** {@code EBUSY (Device or resource busy)}, or {@code errno 123} for an unknown value. */
   public static String describe(int errno) {
     String[] n = NAMES.get(errno);

@@ -72,12 +72,12 @@ public final class ClusterBackend implements AutoCloseable {
   private final Map<String, String[]> loaded = new ConcurrentHashMap<>();
 
   /**
-   * By {@code vgUuid/lvUuid}: the lowest seqno whose text propagation may still load for the LV,
-   * one above the VG text a command of this node last loaded it from. The propagation thread may
-   * have read a text before this node's own command committed a newer one (or, for a reduce, loaded
-   * the smaller table ahead of its commit); loading that older text afterwards would bring back an
-   * old size or, after a rename, create a device under the old name that nothing owns (found by the
-   * fault-injection suite).
+   * By {@code vgUuid/lvUuid}: the seqno of the VG text a command of this node last loaded the LV
+   * from; propagation does not load an older text for it. The propagation thread may have read a
+   * text before this node's own command committed a newer one; loading it afterwards would bring
+   * back an old size or, after a rename, create a device under the old name that nothing owns
+   * (found by the fault-injection suite). The same seqno again is allowed: that is how a withdrawn
+   * reduce brings the committed size back.
    */
   private final Map<String, Long> propagationFloor = new ConcurrentHashMap<>();
 
@@ -280,7 +280,7 @@ public final class ClusterBackend implements AutoCloseable {
   public io.clvm.dm.lvm.LvActivation.Outcome loadTable(VolumeGroup vg, LogicalVolume lv)
       throws IOException {
     synchronized (tables) {
-      propagationFloor.put(key(vg.id().dashed(), lv.id().dashed()), vg.seqno() + 1);
+      propagationFloor.put(key(vg.id().dashed(), lv.id().dashed()), vg.seqno());
       return reloadTable(vg, lv);
     }
   }

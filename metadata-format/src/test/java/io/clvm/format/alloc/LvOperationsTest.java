@@ -251,14 +251,31 @@ class LvOperationsTest {
     assertEquals(0, PvResize.peCountFor(1024, 2048, 0, 8192));
     VolumeGroup grown = PvResize.resize(vg, p0.id(), 20 * 8192 + 2048, 0);
     assertEquals(20, grown.pv(p0.id()).orElseThrow().peCount());
+    // lvm2 records the size without pe_start (and without a second area at the end).
+    assertEquals(20 * 8192, grown.pv(p0.id()).orElseThrow().devSize());
     assertEquals(
-        "/dev/loop0: cannot resize to 10 extents as later ones are allocated.",
+        19 * 8192,
+        PvResize.resize(vg, p0.id(), "d", 20 * 8192 + 2048, 8192)
+            .pv(p0.id())
+            .orElseThrow()
+            .devSize());
+    assertEquals(
+        "/dev/loop0: cannot resize to 10 extents as 15 are allocated.",
         assertThrows(
                 AllocationException.class, () -> PvResize.resize(vg, p0.id(), 10 * 8192 + 2048, 0))
             .getMessage());
     PhysicalVolume p3 = vg.pvs().get(3);
     assertEquals(
         5, PvResize.resize(vg, p3.id(), 5 * 8192 + 2048, 0).pv(p3.id()).orElseThrow().peCount());
+    VolumeGroup gap =
+        vg.withLvAdded(
+            LogicalVolume.create(
+                "z", LvmUuid.random(), 1, "vm", List.of(StripedSegment.linear(0, 2, p3.id(), 6))));
+    assertEquals(
+        p3.device() + ": cannot resize to 5 extents as later ones are allocated.",
+        assertThrows(
+                AllocationException.class, () -> PvResize.resize(gap, p3.id(), 5 * 8192 + 2048, 0))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> PvResize.resize(vg, p3.id(), 100, 0));
     assertThrows(
         IllegalArgumentException.class, () -> PvResize.resize(vg, LvmUuid.random(), 100, 0));

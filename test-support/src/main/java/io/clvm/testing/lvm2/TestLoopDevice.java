@@ -77,6 +77,22 @@ public final class TestLoopDevice implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Grows or shrinks the backing file to {@code size} bytes and makes the loop device take the new
+   * size ({@code losetup -c}), as a LUN resized under a PV.
+   */
+  public void resize(long size) {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(size);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Command.Output out = Command.run(List.of("losetup", "-c", device.toString()), Map.of(), 30);
+    if (out.exitCode() != 0) {
+      throw new IllegalStateException("losetup -c " + device + " failed: " + out.stderr().trim());
+    }
+  }
+
   public int blockSize() {
     return blockSize;
   }
