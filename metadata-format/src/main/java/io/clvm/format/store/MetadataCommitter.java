@@ -322,15 +322,21 @@ public final class MetadataCommitter {
   }
 
   static void flushAll(List<DiskDevice> devices) throws IOException {
-    DeviceFlush.all(devices);
+    Set<DiskDevice> done = new LinkedHashSet<>();
+    for (DiskDevice d : devices) {
+      if (done.add(d)) {
+        d.flush();
+      }
+    }
   }
 
   private static void flush(List<Target> targets) throws IOException {
-    List<DiskDevice> devices = new ArrayList<>();
+    Set<DiskDevice> done = new LinkedHashSet<>();
     for (Target t : targets) {
-      devices.add(t.pv().device());
+      if (done.add(t.pv().device())) {
+        t.pv().device().flush();
+      }
     }
-    DeviceFlush.all(devices);
   }
 
   /**
