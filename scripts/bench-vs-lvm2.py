@@ -194,6 +194,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10,1000,10000")
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--warmup", type=int, default=0,
+                    help="rounds run first and not timed (clvmd's JIT warms up over them)")
     ap.add_argument("--modes", default="local,cluster",
                     help="local, cluster (bin/clvm and the socket), socket (clvmd alone)")
     ap.add_argument("--commands", default="lvs,vgs,lvcreate,lvextend",
@@ -210,7 +212,7 @@ def main():
         devs, daemon = [], None
         try:
             # one 1 MiB extent per LV, plus room for the runs' lvcreate/lvextend
-            size_mib = n + 8 * a.runs + 512
+            size_mib = n + 8 * (a.warmup + a.runs) + 512
             for i in range(2 if cluster else 1):
                 img = os.path.join(work, "pv%d-clvmtest.img" % i)
                 with open(img, "wb") as f:
@@ -241,8 +243,17 @@ def main():
                 """Runs a.runs rounds; each round times lvm2, clvm local, clvm cluster through
                 bin/clvm, then the same kind of request straight over the socket, alternately."""
                 acc = {}
-                for i in range(a.runs):
+                for i in range(a.warmup + a.runs):
                     lcmd, ccmd, xcmd, scmd = mk(i)
+                    if i < a.warmup:  # the same commands, untimed
+                        timed(lcmd, lenv)
+                        if local:
+                            timed([CLVM] + ccmd[:1] + dv + ccmd[1:], cenv)
+                        if client:
+                            timed([CLVM] + xcmd, denv)
+                        if cluster:
+                            timed_socket(dsock, scmd[0], scmd[1:])
+                        continue
                     acc.setdefault("lvm2", []).append(timed(lcmd, lenv))
                     if local:
                         acc.setdefault("local", []).append(
@@ -293,7 +304,8 @@ def main():
         cols.append(("socket", "clvmd (socket only)"))
     head = "| LVs | command | " + " | ".join("%s ms" % c[1] for c in cols) + " | " + " | ".join(
         "%s / lvm2" % c[1] for c in cols[1:]) + " |"
-    out = ["Wall time per command, median (min–max) of %d runs, in ms." % a.runs, "", head,
+    out = ["Wall time per command, median (min–max) of %d runs after %d untimed, in ms."
+           % (a.runs, a.warmup), "", head,
            "|---:|---|" + "---:|" * (2 * len(cols) - 1)]
     for n, name, acc in rows:
         lm = statistics.median(acc["lvm2"])

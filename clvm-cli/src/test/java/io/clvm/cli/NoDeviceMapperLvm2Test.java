@@ -82,4 +82,40 @@ class NoDeviceMapperLvm2Test extends LiveLvm2Test {
       }
     }
   }
+
+  /** With {@code activation = 0} (both tools): activating does nothing and succeeds, as in lvm2. */
+  @Test
+  void activationOffDoesNothingAsLvm2() {
+    String dev = loops.get(0).device().toString();
+    lvm2.run("pvcreate", dev).requireOk();
+    lvm2.run("vgcreate", VG, dev).requireOk();
+    lvm2.run("lvcreate", "-an", "-Zn", "-n", "l1", "-L", "4m", VG).requireOk();
+    String[][] commands = {
+      {"lvchange", "-ay", VG + "/l1"},
+      {"vgchange", "-ay", VG},
+      {"lvchange", "-an", VG + "/l1"},
+      {"vgchange", "-an", VG},
+      {"lvchange", "--refresh", VG + "/l1"},
+      {"lvcreate", "-n", "l2", "-L", "4m", VG},
+      {"lvcreate", "-Zn", "-n", "l3", "-L", "4m", VG},
+      {"lvs", "-o", "lv_name,lv_attr", VG},
+    };
+    for (String[] c : commands) {
+      boolean create = c[0].equals("lvcreate");
+      String lv = VG + "/" + (create ? List.of(c).get(List.of(c).indexOf("-n") + 1) : "");
+      Lvm2Oracle.Result expected = lvm2.run(c);
+      if (create) {
+        // Each tool makes the LV in turn on the same VG: lvm2's is removed before clvm's run.
+        lvm2.run("lvremove", "-f", lv).requireOk();
+      }
+      Result actual = clvm(c);
+      String what = String.join(" ", c);
+      assertEquals(expected.exitCode(), actual.status(), what + ": " + expected + actual);
+      assertEquals(expected.stdout(), actual.out(), what);
+      assertEquals(expected.errors(), actual.err(), what);
+      if (create) {
+        assertEquals(0, clvm("lvremove", "-f", lv).status());
+      }
+    }
+  }
 }

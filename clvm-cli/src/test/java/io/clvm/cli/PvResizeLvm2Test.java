@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * without: two twin PVs in two VGs, lvm2 resizes one, clvm the other, the same way; after every
  * step lvm2 reads both and must find the same layout (label, metadata-area list, area headers,
  * dev_size and pe_count in the text, report columns), {@code vgck} and {@code pvck} clean. Then
- * clvm reads what lvm2 resized. Growing, shrinking (also by less than the area's size, where the
- * old and the new area overlap), and lvm2's refusals, with lvm2's messages and exit codes.
+ * clvm reads what lvm2 resized. PVs of no VG (a pair with two areas) too: only their label changes.
+ * Growing, shrinking (also by less than the area's size, where the old and the new area overlap),
+ * and lvm2's refusals, with lvm2's messages and exit codes.
  */
 @RequiresLvm2
 class PvResizeLvm2Test extends LiveLvm2Test {
@@ -27,7 +28,7 @@ class PvResizeLvm2Test extends LiveLvm2Test {
 
   @Override
   int loopCount() {
-    return 4;
+    return 6;
   }
 
   @Override
@@ -88,8 +89,10 @@ class PvResizeLvm2Test extends LiveLvm2Test {
             .lines()
             .filter(l -> l.startsWith("dev_size") || l.startsWith("pe_count"))
             .collect(Collectors.joining("\n")));
-    Lvm2Oracle.Result vgck = lvm2.run("vgck", vg);
-    assertTrue(vgck.ok() && vgck.errors().isEmpty(), vgck.toString());
+    if (vg != null) {
+      Lvm2Oracle.Result vgck = lvm2.run("vgck", vg);
+      assertTrue(vgck.ok() && vgck.errors().isEmpty(), vgck.toString());
+    }
     lvm2.run("pvck", d).requireOk();
     return b.toString();
   }
@@ -97,20 +100,22 @@ class PvResizeLvm2Test extends LiveLvm2Test {
   private void assertSameLayout() {
     assertEquals(layout(1, "vgb-clvmtest"), layout(0, "vga-clvmtest"), "two areas");
     assertEquals(layout(3, "vgd-clvmtest"), layout(2, "vgc-clvmtest"), "one area");
+    assertEquals(layout(5, null), layout(4, null), "no VG");
   }
 
-  /** Both twin pairs resized the same way: 0 by clvm like 1 by lvm2, 2 by clvm like 3 by lvm2. */
+  /** The twin pairs resized the same way: 0, 2, 4 by clvm like 1, 3, 5 by lvm2. */
   private void resize(String... args) {
     List<String> a = new ArrayList<>(List.of("pvresize"));
     a.addAll(List.of(args));
     a.add("DEV");
     same(0, 1, a.toArray(new String[0]));
     same(2, 3, a.toArray(new String[0]));
+    same(4, 5, a.toArray(new String[0]));
   }
 
   @Test
   void resizesAsLvm2DoesBothWays() {
-    lvm2.run("pvcreate", "--pvmetadatacopies", "2", dev(0), dev(1)).requireOk();
+    lvm2.run("pvcreate", "--pvmetadatacopies", "2", dev(0), dev(1), dev(4), dev(5)).requireOk();
     lvm2.run("pvcreate", dev(2), dev(3)).requireOk();
     String[] vgs = {"vga-clvmtest", "vgb-clvmtest", "vgc-clvmtest", "vgd-clvmtest"};
     for (int i = 0; i < 4; i++) {

@@ -29,19 +29,37 @@ public final class Activator {
   static final Opener KERNEL = KernelDeviceMapper::open;
 
   private final Opener opener;
+  private final boolean disabled;
   private DeviceMapper dm;
   // integ: cluster mode: activation goes through clvmd's coordinator, in the mode asked for.
   private final Coordinator coordinator;
   private String mode;
 
   Activator(Opener opener) {
-    this.opener = opener;
-    this.coordinator = null;
+    this(opener, null, false);
   }
 
   Activator(Coordinator coordinator) {
-    this.opener = KERNEL;
+    this(KERNEL, coordinator, false);
+  }
+
+  private Activator(Opener opener, Coordinator coordinator, boolean disabled) {
+    this.opener = opener;
     this.coordinator = coordinator;
+    this.disabled = disabled;
+  }
+
+  /**
+   * lvm2's {@code global/activation = 0}: activating and deactivating succeed without doing
+   * anything, as lvm2's do ("0 logical volume(s) … now active"), and nothing is ever opened.
+   */
+  static Activator disabled() {
+    return new Activator(KERNEL, null, true);
+  }
+
+  /** Whether activation is switched off ({@code global.activation = 0}). */
+  boolean isDisabled() {
+    return disabled;
   }
 
   /** The activation mode asked for ({@code -a ey|sy|y...}), used in cluster mode. */
@@ -57,7 +75,7 @@ public final class Activator {
    * @throws NoDeviceMapperException with lvm2's lines when the kernel has no device-mapper
    */
   DeviceMapper require(String what) throws EngineException {
-    if (coordinator != null) {
+    if (coordinator != null || disabled) {
       return null; // clvmd has its own device-mapper (or the in-memory one), checked at start
     }
     if (dm == null) {
@@ -90,6 +108,9 @@ public final class Activator {
       coordinator.activate(vg, lv, mode);
       return;
     }
+    if (disabled) {
+      return;
+    }
     DeviceMapper d = require(vg.name() + "/" + lv.name());
     LvDevice dev = LvmTables.device(vg, lv, pvs);
     DeviceMapperOperations ops = new DeviceMapperOperations(d);
@@ -109,6 +130,9 @@ public final class Activator {
   void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
     if (coordinator != null) {
       coordinator.deactivate(vg, lv);
+      return;
+    }
+    if (disabled) {
       return;
     }
     DeviceMapper d = require(vg.name() + "/" + lv.name());
@@ -166,6 +190,9 @@ public final class Activator {
   boolean isActive(VolumeGroup vg, LogicalVolume lv) {
     if (coordinator != null) {
       return coordinator.isActive(vg, lv);
+    }
+    if (disabled) {
+      return false;
     }
     try {
       DeviceMapper d = dm != null ? dm : opener.open();

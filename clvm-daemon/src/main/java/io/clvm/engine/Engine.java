@@ -31,6 +31,10 @@ public class Engine {
     this.config = config;
     this.console = console;
     this.devices = List.copyOf(devices);
+    if (!config.activation()) {
+      // lvm2's global/activation = 0: device-mapper is never asked (an opener given later wins).
+      this.activator = Activator.disabled();
+    }
   }
 
   /** The command line, recorded in the metadata's description as lvm2 records it. */

@@ -193,6 +193,11 @@ public final class LvOps {
       }
       VolumeGroup written = engine.commit(scan, st, next);
       boolean zero = c.zero() == null || c.zero();
+      if (activate && zero && engine.activator().isDisabled()) {
+        // lvm2's words (sic) with activation = 0: nothing is activated, so nothing is wiped.
+        console.warn("Skipping zeroing and wipping, compiled without activation support.");
+        zero = false;
+      }
       if (activate && !engine.test()) {
         try {
           engine.activator().activate(written, lv, Activator.pvDevices(st));

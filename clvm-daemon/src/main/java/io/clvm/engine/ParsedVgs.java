@@ -23,13 +23,18 @@ public final class ParsedVgs {
   /** Distinct texts kept: a VG's current and previous versions, for a few VGs. */
   static final int ENTRIES = 8;
 
-  /**
-   * Text bytes kept: 2–3 versions of a 10,000-LV VG (2.8 MB each); their trees and models take
-   * several times that in the heap, which clvmd's -Xmx256m must hold beside one command's copies.
-   */
-  static final long BYTES = 8L << 20;
+  /** Text bytes kept in all. */
+  static final long BYTES = 4L << 20;
 
-  private final ParsedTexts texts = new ParsedTexts(ENTRIES, BYTES);
+  /**
+   * The largest text kept, about 3,500 LVs of one segment: a text's tree and model take about ten
+   * times its size in the heap, and clvmd's -Xmx256m must hold them beside one command's transient
+   * copies (a 10,000-LV text is 2.8 MB: two versions kept ran a 10,000-LV lvextend out of heap).
+   * Larger texts are parsed on every read, as before.
+   */
+  static final int MAX_TEXT = 1 << 20;
+
+  private final ParsedTexts texts = new ParsedTexts(ENTRIES, BYTES, MAX_TEXT);
   private final Map<Tree, VgMetadata> models =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -64,9 +69,29 @@ public final class ParsedVgs {
     return tree == null ? null : models.get(new Tree(tree));
   }
 
-  /** Keeps the model imported from {@code tree}. */
-  synchronized void keep(ConfigSection tree, VgMetadata model) {
-    if (tree != null) {
+  /**
+   * The model of a whole metadata text (a copy of record from ZooKeeper: the same bytes the disks
+   * hold, so usually parsed already by a scan or by this node's own precommit).
+   */
+  public VgMetadata parse(String text) throws io.clvm.format.MetadataException {
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ConfigSection tree = texts.tree(bytes);
+    VgMetadata m = model(tree);
+    if (m == null) {
+      m =
+          io.clvm.format.model.MetadataText.parse(
+              bytes, 0, bytes.length, null, io.clvm.format.MetadataException.UNKNOWN_OFFSET, tree);
+      keep(tree, m, bytes.length);
+    }
+    return m;
+  }
+
+  /**
+   * Keeps the model imported from {@code tree}, the parse of a text of {@code textBytes} bytes:
+   * only if the text itself is kept (else its tree is never seen again, and would only hold heap).
+   */
+  synchronized void keep(ConfigSection tree, VgMetadata model, int textBytes) {
+    if (tree != null && texts.keeps(textBytes)) {
       models.put(new Tree(tree), model);
     }
   }

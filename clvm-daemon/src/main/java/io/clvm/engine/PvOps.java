@@ -341,8 +341,11 @@ public final class PvOps {
         PvScan s = probe.scanOf(path);
         Optional<String> vgName = s == null ? Optional.empty() : vgOf(probe, s);
         if (vgName.isEmpty()) {
-          console.error("clvm resizes PVs of a VG only: " + path + " is not in a VG.");
-          failed++;
+          if (resizeOrphan(path, size)) {
+            resized++;
+          } else {
+            failed++;
+          }
           continue;
         }
         try (VgLock lock = engine.lockVg(vgName.get());
@@ -379,6 +382,32 @@ public final class PvOps {
             + failed
             + " physical volume(s) not resized");
     return failed > 0 ? EngineException.FAILED : 0;
+  }
+
+  /** pvresize of a PV of no VG, under the orphan lock; false (said) when it failed. */
+  private boolean resizeOrphan(String path, SizeArg size) throws EngineException {
+    try (VgLock lock = engine.lockOrphans();
+        Scan scan = engine.scan(true, List.of(path))) {
+      PvScan ps = scan.scanOf(path);
+      if (ps == null || ps.label().isEmpty() || vgOf(scan, ps).isPresent()) {
+        console.error("Failed to find physical volume \"" + path + "\".");
+        return false;
+      }
+      long real = ps.device().size() / 512;
+      long sectors = size != null ? size.bytes() / 512 : real;
+      if (size != null && !confirmSize(path, sectors, real)) {
+        console.error("Physical Volume " + path + " not resized.");
+        return false;
+      }
+      try {
+        new PvResizer(engine, resizeHook).resizeOrphan(ps, path, sectors);
+      } catch (EngineException e) {
+        console.error(e.getMessage());
+        return false;
+      }
+      console.print("Physical volume \"" + path + "\" changed");
+      return true;
+    }
   }
 
   /**

@@ -89,6 +89,15 @@ final class PvResizer {
     }
     AreaScan from = second.get();
     DiskLocn to = SecondAreaMove.placement(sectors * 512, from.locn().size());
+    if (engine.coordinator() != null && !to.equals(from.locn())) {
+      // The label and area writes are not fenced by the cluster's commit protocol (only the
+      // metadata commit is): a node that lost its lock could still write them.
+      throw new EngineException(
+          "Cannot resize "
+              + path
+              + " in cluster mode: moving its metadata area at the end of the device is done"
+              + " in local mode only.");
+    }
     boolean ignored = from.header().get().ignored();
     long labelSize = next.pv(pv.id()).orElseThrow().devSize() * 512;
     try {
@@ -100,6 +109,48 @@ final class PvResizer {
     } catch (IOException e) {
       throw new EngineException(
           "Failed to move the metadata area at the end of " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Resizes a PV of no VG (lvm2 does it too): only its label changes, with the device size and,
+   * when it has an mda1, that area re-placed at the new end. lvm2 checks the minimum size and
+   * pe_start only (it even lets mda1 overlap the data area of a tiny orphan); so does clvm. The new
+   * area is written (a header, no text: an orphan's areas hold none) before the label names it.
+   */
+  void resizeOrphan(PvScan ps, String path, long sectors) throws EngineException {
+    long peStart = ps.label().get().pvHeader().dataStart() / 512;
+    if (sectors < PvResize.MIN_SIZE) {
+      throw new EngineException(
+          "Size must exceed minimum of " + PvResize.MIN_SIZE + " sectors on PV " + path + ".");
+    }
+    if (sectors < peStart) {
+      throw new EngineException(
+          "Size must exceed physical extent start of " + peStart + " sectors on PV " + path + ".");
+    }
+    if (engine.test()) {
+      return;
+    }
+    Label label = ps.label().get();
+    Optional<AreaScan> second =
+        ps.areas().stream().filter(a -> a.index() == 1 && a.header().isPresent()).findFirst();
+    try {
+      List<DiskLocn> areas = label.pvHeader().metadataAreas();
+      if (second.isPresent()) {
+        AreaScan from = second.get();
+        DiskLocn to = SecondAreaMove.placement(sectors * 512, from.locn().size());
+        if (!to.equals(from.locn())) {
+          label = dropIfDamaged(ps, label, from, to, 0);
+          SecondAreaMove.writeArea(ps.device(), to, from.header().get().ignored(), null);
+          hook.reached("area written");
+        }
+        areas = withSecond(label, to);
+      }
+      SecondAreaMove.writeLabel(ps.device(), label, areas, sectors * 512);
+      hook.reached("label written");
+    } catch (IOException e) {
+      throw new EngineException(
+          "Failed to store physical volume \"" + path + "\": " + e.getMessage(), e);
     }
   }
 

@@ -316,7 +316,7 @@ public final class Scan implements AutoCloseable {
         throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
       }
       if (parsed != null) {
-        parsed.keep(tree, metadata);
+        parsed.keep(tree, metadata, read.text().length);
       }
     }
     Map<String, PvScan> byPv = new LinkedHashMap<>();

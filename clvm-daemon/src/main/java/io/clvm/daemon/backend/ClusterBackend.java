@@ -237,7 +237,7 @@ public final class ClusterBackend implements AutoCloseable {
         continue;
       }
       if (vg == null) {
-        vg = parse(committed.text());
+        vg = parsedVgs.parse(committed.text()).vg(); // parsed once per text on this node
       }
       String lvUuid = a.lvUuid();
       Optional<LogicalVolume> lv =

@@ -23,6 +23,7 @@ import java.util.Map;
 public final class ParsedTexts {
   private final int maxEntries;
   private final long maxBytes;
+  private final int maxText;
   private final LinkedHashMap<Long, List<Entry>> byKey = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
   private int entries;
@@ -36,8 +37,24 @@ public final class ParsedTexts {
    * @param maxBytes their total size
    */
   public ParsedTexts(int maxEntries, long maxBytes) {
+    this(maxEntries, maxBytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxEntries distinct texts kept
+   * @param maxBytes their total size
+   * @param maxText the largest text kept: a larger one is parsed on every read (its tree takes ten
+   *     times its size in the heap)
+   */
+  public ParsedTexts(int maxEntries, long maxBytes, int maxText) {
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
+    this.maxText = maxText;
+  }
+
+  /** Whether a text of {@code len} bytes is kept once parsed. */
+  public boolean keeps(int len) {
+    return len <= maxText;
   }
 
   /** Texts found parsed. */
@@ -67,12 +84,21 @@ public final class ParsedTexts {
     return new Summary(i.vgName(), i.vgId(), i.seqno(), i.pvIds());
   }
 
+  /** The parsed tree of {@code text}, parsed now unless kept (then kept). */
+  public io.clvm.format.text.ConfigSection tree(byte[] text) throws MetadataException {
+    return info(text, text.length, key(text, text.length), null, MetadataException.UNKNOWN_OFFSET)
+        .tree();
+  }
+
   /**
    * The parsed facts of {@code text[0, len)}, parsed now if not kept ({@code key}: the text's
    * {@link #key}, or any other number that equal texts share).
    */
   TextInfo info(byte[] text, int len, long key, String device, long offset)
       throws MetadataException {
+    if (!keeps(len)) {
+      return TextInfo.of(text, len, device, offset);
+    }
     synchronized (this) {
       List<Entry> bucket = byKey.get(key);
       if (bucket != null) {

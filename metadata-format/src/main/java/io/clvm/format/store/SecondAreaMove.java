@@ -79,13 +79,14 @@ public final class SecondAreaMove {
    * Writes a complete metadata area at {@code to}, not yet named by the label (so no reader sees
    * it): its first 4 KiB zeroed as pvcreate does, then {@code text} (the committed text of the VG,
    * without NUL) as its committed copy at offset 512, then its header. An ignored area gets its
-   * header only, with the ignore flag, as lvm2 keeps the flag of the area it moves.
+   * header only, with the ignore flag, as lvm2 keeps the flag of the area it moves; a null {@code
+   * text} (an orphan PV's area) gives an empty header.
    */
   public static void writeArea(DiskDevice dev, DiskLocn to, boolean ignored, byte[] text)
       throws IOException {
     dev.write(to.offset(), new byte[(int) Math.min(DiskFormat.MDA_WIPE_SIZE, to.size())]);
     MdaHeader fresh = MdaHeader.fresh(to.offset(), to.size(), ignored);
-    if (!ignored) {
+    if (!ignored && text != null) {
       byte[] withNul = Arrays.copyOf(text, text.length + 1);
       if (withNul.length > MetadataBuffer.maxTextSize(to.size())) {
         throw new IOException(

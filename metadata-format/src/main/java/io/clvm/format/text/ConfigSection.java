@@ -21,7 +21,13 @@ public final class ConfigSection implements ConfigNode {
   private final String key;
   private final int line;
   private final List<ConfigNode> children = new ArrayList<>();
-  private Map<String, ConfigNode> index;
+
+  /**
+   * Built on the first look-up. Volatile: a parsed tree is shared by threads (clvmd keeps parsed
+   * texts for all its commands, reports and propagation), and a reader must see the map's entries
+   * once it sees the map; two threads building it at once build equal maps, either one is kept.
+   */
+  private volatile Map<String, ConfigNode> index;
 
   public ConfigSection(String key) {
     this(key, 0);
@@ -55,8 +61,9 @@ public final class ConfigSection implements ConfigNode {
   /** Appends an entry and returns this section. */
   public ConfigSection add(ConfigNode node) {
     children.add(Objects.requireNonNull(node, "node"));
-    if (index != null) {
-      index.putIfAbsent(node.key(), node);
+    Map<String, ConfigNode> m = index;
+    if (m != null) {
+      m.putIfAbsent(node.key(), node);
     }
     return this;
   }
@@ -83,14 +90,15 @@ public final class ConfigSection implements ConfigNode {
 
   /** The first entry with this key. */
   public Optional<ConfigNode> find(String key) {
-    if (index == null) {
-      Map<String, ConfigNode> m = new HashMap<>(Math.max(16, children.size() * 2));
+    Map<String, ConfigNode> m = index;
+    if (m == null) {
+      m = new HashMap<>(Math.max(16, children.size() * 2));
       for (ConfigNode n : children) {
         m.putIfAbsent(n.key(), n);
       }
       index = m;
     }
-    return Optional.ofNullable(index.get(key));
+    return Optional.ofNullable(m.get(key));
   }
 
   /** The value of the first entry with this key, if that entry is a setting. */
