@@ -86,7 +86,15 @@ public final class ActivationRegistry {
                 .withMode(CreateMode.EPHEMERAL)
                 .forPath(path, data);
           } catch (KeeperException.NodeExistsException e) {
-            client.setData().forPath(path, data); // mode change by the same node (ex <-> sh)
+            if (dropStale(path)) {
+              client
+                  .create()
+                  .creatingParentContainersIfNeeded()
+                  .withMode(CreateMode.EPHEMERAL)
+                  .forPath(path, data);
+            } else {
+              client.setData().forPath(path, data); // mode change by the same node (ex <-> sh)
+            }
           }
         });
     Activation a = new Activation(vgUuid, lvUuid, nodeId, mode);
@@ -165,6 +173,34 @@ public final class ActivationRegistry {
         Zk.io(() -> client.checkExists().forPath(layout.lvActiveNode(vgUuid, lvUuid, nodeId)));
     long session = Zk.io(() -> client.getZookeeperClient().getZooKeeper().getSessionId());
     return stat != null && stat.getEphemeralOwner() == session;
+  }
+
+  /**
+   * Deletes this node's activation znode of {@code vg/lv} if a previous session of this node owns
+   * it. Curator gives up a session on its own clock (after the session timeout without a server):
+   * the server may keep that session, and its znodes, for a while longer — after a quorum loss a
+   * full timeout after the new leader. Such a znode is this node's and dead, but until it vanishes
+   * it would stand for an activation this node has fenced and forgotten, and a new activation that
+   * only set its data would vanish with it.
+   *
+   * @return true if one was deleted
+   */
+  public boolean dropStale(String vgUuid, String lvUuid) throws IOException, InterruptedException {
+    return Zk.io(() -> dropStale(layout.lvActiveNode(vgUuid, lvUuid, nodeId)));
+  }
+
+  private boolean dropStale(String path) throws Exception {
+    Stat stat = client.checkExists().forPath(path);
+    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    if (stat == null || stat.getEphemeralOwner() == session) {
+      return false;
+    }
+    try {
+      client.delete().withVersion(stat.getVersion()).forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      // expired meanwhile
+    }
+    return true;
   }
 
   /** Forgets a local activation whose znode is gone with an expired session. */

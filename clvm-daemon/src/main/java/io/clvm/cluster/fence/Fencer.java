@@ -6,6 +6,7 @@ import io.clvm.cluster.activation.Activation;
 import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.activation.ActivationRegistry;
 import io.clvm.cluster.metrics.ClusterMetrics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -182,6 +183,11 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
       return true;
     }
     activations.forget(vgLv[0], vgLv[1]);
+    try {
+      activations.dropStale(vgLv[0], vgLv[1]); // the fenced LV is free for others at once
+    } catch (IOException e) {
+      LOG.warn("fencing lv={}: stale activation not deleted now ({})", key, e.toString());
+    }
     metrics.fencingEvent("stays_fenced");
     LOG.error(
         "fencing event=stays_fenced lv={}: its activation expired with the session"

@@ -1,6 +1,7 @@
 package io.clvm.cluster.activation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,5 +73,30 @@ class ActivationTest {
           IllegalArgumentException.class,
           () -> a.activations().activate(other, "vg1", "lv1", ActivationMode.SHARED));
     }
+  }
+
+  /**
+   * Curator can give a session up before the server does (after a quorum loss): the server then
+   * still holds this node's activation znode of the old session. A new activation must own its
+   * znode, not set the data of one that vanishes when the server expires the old session.
+   */
+  @Test
+  void anActivationReplacesThisNodesZnodeOfAnOlderSession() throws Exception {
+    ClusterNode a = nodes.node("a", server.getConnectString());
+    String path = TestNodes.LAYOUT.lvActiveNode("vg1", "lv1", "a");
+    org.apache.curator.framework.CuratorFramework old =
+        nodes.zk.client(server.getConnectString(), Duration.ofSeconds(10));
+    old.create()
+        .creatingParentContainersIfNeeded()
+        .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL)
+        .forPath(
+            path,
+            "{\"mode\":\"ex\",\"since\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    a.activate("vg1", "lv1", ActivationMode.SHARED, "lvchange -asy");
+    assertTrue(a.activations().stillOwned("vg1", "lv1"), "the znode is the new session's");
+    old.close(); // the old session ends: the activation stays
+    assertTrue(a.activations().stillOwned("vg1", "lv1"));
+    assertFalse(a.activations().dropStale("vg1", "lv1"), "nothing stale left");
   }
 }
