@@ -109,9 +109,12 @@ public final class VgOps {
         throw new EngineException(badTag.get(), EngineException.INVALID);
       }
     }
-    // Shared VGs carry a lock type instead (lvm2 gives them no system ID either).
+    // Shared and cluster-managed VGs carry a lock type instead (lvm2 gives them no system ID
+    // either): a node's system ID would make the VG foreign to every other node.
     String systemId =
-        c.shared() ? null : SystemIds.forNewVg(c.systemId(), engine.config().systemId(), console);
+        c.shared() || engine.coordinator() != null
+            ? null
+            : SystemIds.forNewVg(c.systemId(), engine.config().systemId(), console);
     try (VgLock orphans = engine.lockOrphans();
         VgLock lock = engine.lockVg(c.vg());
         Scan scan = engine.scan(true, c.pvs())) {
