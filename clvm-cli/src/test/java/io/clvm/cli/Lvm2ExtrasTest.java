@@ -60,6 +60,22 @@ class Lvm2ExtrasTest extends LiveLvm2Test {
     same("lvs", "vgh-clvmtest/hid");
   }
 
+  /** vgrename writes the new name in place; lvm2 reads it, checks it and renames it back. */
+  @Test
+  void vgrenameAsLvm2() throws Exception {
+    assertEquals(0, clvm("pvcreate", dev(0), dev(1)).status());
+    assertEquals(0, clvm("vgcreate", "vgn-clvmtest", dev(0), dev(1)).status());
+    assertEquals(0, clvm("lvcreate", "-an", "-Zn", "-n", "l", "-L", "4M", "vgn-clvmtest").status());
+    Result r = clvm("vgrename", "vgn-clvmtest", "vgm-clvmtest");
+    assertEquals(0, r.status(), r.err());
+    assertEquals(
+        "  Volume group \"vgn-clvmtest\" successfully renamed to \"vgm-clvmtest\"\n", r.out());
+    assertTrue(same("vgs", "-o", "vg_name,vg_seqno,lv_count").contains("vgm-clvmtest"));
+    lvm2.run("vgck", "vgm-clvmtest").requireOk();
+    lvm2.run("vgrename", "vgm-clvmtest", "vgn-clvmtest").requireOk();
+    assertTrue(same("lvs", "-o", "vg_name,lv_name").contains("vgn-clvmtest"));
+  }
+
   /** lvm2's -f is --file for these two commands, not --force. */
   @Test
   void vgcfgbackupAndRestoreTakeTheShortFileOptionAsLvm2() throws Exception {

@@ -449,31 +449,10 @@ public final class VgOps {
                   + ": deactivate it before renaming the VG.");
         }
       }
-      if (engine.coordinator() != null) {
-        // Cluster mode: a commit like any other (the copy of record holds the name too); the
-        // coordinator refuses while an LV is active on another node, whose device names carry
-        // the VG's name.
-        engine.commit(scan, st, st.vg().withName(to));
-        console.print("Volume group \"" + from + "\" successfully renamed to \"" + to + "\"");
-        return 0;
-      }
-      if (!engine.test()) {
-        // The store refuses to write a text of another VG name over an area (a guard against
-        // mixing up VGs); a rename clears the slots first. The old text is archived and stays in
-        // the area's buffer until overwritten, so vgcfgrestore can undo a crash in between.
-        engine.writer().archive(st.metadata());
-        List<DiskDevice> devices = new ArrayList<>();
-        for (PhysicalVolume pv : st.vg().pvs()) {
-          devices.add(st.scan(pv).device());
-        }
-        release(devices);
-        scan.refresh();
-      }
-      if (engine.test()) {
-        console.print("Test mode: Metadata will NOT be updated.");
-      } else {
-        engine.writer().write(scan, null, st.vg().withName(to).withSeqno(st.vg().seqno() + 1));
-      }
+      // A commit like any other: the metadata areas know a VG by its UUID, so the new name is
+      // written in place (and in cluster mode the copy of record carries it too; the coordinator
+      // refuses while an LV is active on another node, whose device names carry the VG's name).
+      engine.commit(scan, st, st.vg().withName(to));
       console.print("Volume group \"" + from + "\" successfully renamed to \"" + to + "\"");
       return 0;
     }
