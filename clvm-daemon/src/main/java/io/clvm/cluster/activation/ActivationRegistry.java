@@ -171,7 +171,7 @@ public final class ActivationRegistry {
   public boolean stillOwned(String vgUuid, String lvUuid) throws IOException, InterruptedException {
     Stat stat =
         Zk.io(() -> client.checkExists().forPath(layout.lvActiveNode(vgUuid, lvUuid, nodeId)));
-    long session = Zk.io(() -> client.getZookeeperClient().getZooKeeper().getSessionId());
+    long session = Zk.io(this::session);
     return stat != null && stat.getEphemeralOwner() == session;
   }
 
@@ -191,8 +191,7 @@ public final class ActivationRegistry {
 
   private boolean dropStale(String path) throws Exception {
     Stat stat = client.checkExists().forPath(path);
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-    if (stat == null || stat.getEphemeralOwner() == session) {
+    if (stat == null || stat.getEphemeralOwner() == session()) {
       return false;
     }
     try {
@@ -201,6 +200,11 @@ public final class ActivationRegistry {
       // expired meanwhile
     }
     return true;
+  }
+
+  /** This client's current ZooKeeper session. */
+  private long session() throws Exception {
+    return client.getZookeeperClient().getZooKeeper().getSessionId();
   }
 
   /** Forgets a local activation whose znode is gone with an expired session. */

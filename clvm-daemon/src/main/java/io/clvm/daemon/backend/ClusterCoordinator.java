@@ -316,18 +316,14 @@ public final class ClusterCoordinator implements Coordinator {
       throw new EngineException("Internal error: VG " + vg.name() + " removed without its lock.");
     }
     try {
-      for (LogicalVolume lv : vg.lvs()) {
-        List<String> elsewhere = activeElsewhere(h.uuid(), lv);
-        if (!elsewhere.isEmpty()) {
-          throw new EngineException(
-              "Volume group \""
-                  + vg.name()
-                  + "\" not removed: logical volume "
-                  + lv.name()
-                  + " is active on node(s) "
-                  + String.join(", ", elsewhere)
-                  + ": deactivate it there first.");
-        }
+      Optional<String> inUse = inUseElsewhere(h.uuid(), vg);
+      if (inUse.isPresent()) {
+        throw new EngineException(
+            "Volume group \""
+                + vg.name()
+                + "\" not removed: "
+                + inUse.get()
+                + ": deactivate it there first.");
       }
     } catch (IOException e) {
       throw new EngineException("Cannot check VG " + vg.name() + ": " + e.getMessage(), e);
@@ -416,18 +412,10 @@ public final class ClusterCoordinator implements Coordinator {
     Map<String, String> reduceElsewhere = new LinkedHashMap<>();
     if (!old.name().equals(next.name())) {
       // vgrename: every node's device names carry the VG's name
-      for (LogicalVolume o : old.lvs()) {
-        List<String> elsewhere = activeElsewhere(vgUuid, o);
-        if (!elsewhere.isEmpty()) {
-          throw new EngineException(
-              "Cannot rename volume group "
-                  + old.name()
-                  + ": logical volume "
-                  + o.name()
-                  + " is active on node(s) "
-                  + String.join(", ", elsewhere)
-                  + ".");
-        }
+      Optional<String> inUse = inUseElsewhere(vgUuid, old);
+      if (inUse.isPresent()) {
+        throw new EngineException(
+            "Cannot rename volume group " + old.name() + ": " + inUse.get() + ".");
       }
     }
     // By UUID, once: a search of next's LVs for each old one made a commit quadratic in the VG's
@@ -509,6 +497,21 @@ public final class ClusterCoordinator implements Coordinator {
           && y.extentCount() >= x.extentCount();
     }
     return false;
+  }
+
+  /** The first LV of {@code vg} active on another node, as "logical volume L is active on ...". */
+  private Optional<String> inUseElsewhere(String vgUuid, VolumeGroup vg) throws IOException {
+    for (LogicalVolume lv : vg.lvs()) {
+      List<String> elsewhere = activeElsewhere(vgUuid, lv);
+      if (!elsewhere.isEmpty()) {
+        return Optional.of(
+            "logical volume "
+                + lv.name()
+                + " is active on node(s) "
+                + String.join(", ", elsewhere));
+      }
+    }
+    return Optional.empty();
   }
 
   private List<String> activeElsewhere(String vgUuid, LogicalVolume lv) throws IOException {
