@@ -59,9 +59,17 @@ public final class TestNodes implements AutoCloseable {
     FakeTables t = tables.computeIfAbsent(id, k -> new FakeTables());
     List<Long> seen = applied.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
     ApplyCallback apply =
-        vg -> {
-          extra.apply(vg);
-          seen.add(vg.seqno());
+        new ApplyCallback() {
+          @Override
+          public void apply(CommittedVg vg) throws Exception {
+            extra.apply(vg);
+            seen.add(vg.seqno());
+          }
+
+          @Override
+          public boolean needsText(String vgUuid) {
+            return extra.needsText(vgUuid);
+          }
         };
     ClusterNode node =
         new ClusterNode(

@@ -52,8 +52,7 @@ public final class VgStateStore {
 
   /** The copy of record. */
   public CommittedVg readMetadata(String vgUuid) throws Exception {
-    MetadataBlob blob = decode(client.getData().forPath(layout.vgMetadata(vgUuid)));
-    return new CommittedVg(vgUuid, blob.seqno(), blob.text());
+    return decodeMetadata(vgUuid, client.getData().forPath(layout.vgMetadata(vgUuid)));
   }
 
   /**
@@ -193,6 +192,12 @@ public final class VgStateStore {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** The copy of record from a {@code metadata} znode's bytes. */
+  public static CommittedVg decodeMetadata(String vgUuid, byte[] data) throws IOException {
+    MetadataBlob blob = decode(data);
+    return new CommittedVg(vgUuid, blob.seqno(), blob.text());
   }
 
   static MetadataBlob decode(byte[] data) throws IOException {

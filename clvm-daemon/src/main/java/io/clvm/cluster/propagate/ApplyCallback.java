@@ -16,6 +16,17 @@ public interface ApplyCallback {
   void apply(CommittedVg vg) throws Exception;
 
   /**
+   * Whether {@link #apply} could change anything of {@code vgUuid} on this node now: false when
+   * none of its LVs is active here. Propagation then records a new seqno as applied without
+   * fetching the copy of record (this node's tables of the VG, none, are in step with any text); an
+   * LV activated afterwards is loaded by its activation, under the VG lock, from a text at least as
+   * new. The default, for callbacks that want every text (tests), is true.
+   */
+  default boolean needsText(String vgUuid) {
+    return true;
+  }
+
+  /**
    * Reloads only {@code lvUuids} (those active here) as {@code vg} has them: a reduce intent's
    * text, not yet committed. Other LVs must not follow an uncommitted text (an LV grown in it would
    * map extents the cluster has not given it yet). The default, for callbacks that do not load

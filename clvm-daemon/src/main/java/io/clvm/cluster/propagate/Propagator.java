@@ -18,10 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,11 @@ import org.slf4j.LoggerFactory;
  * this node's tables at what the cluster wants now, and records what it did.
  *
  * <ul>
- *   <li>A committed seqno newer than what this node applied: read the copy of record, call the
- *       {@link ApplyCallback}, record {@code applied/<node>}.
+ *   <li>A committed seqno newer than what this node applied: call the {@link ApplyCallback} with
+ *       the copy of record if this node has something of the VG to reload ({@link
+ *       ApplyCallback#needsText}), then record {@code applied/<node>}. A node with nothing of the
+ *       VG active reads only {@code state}: its tables (none) are in step with any text, and it
+ *       records the seqno it read.
  *   <li>A reduce intent naming this node (its seqno one above the committed one): load the smaller
  *       tables of the intent's LVs, then answer in {@code intent-acks/<node>}.
  *   <li>The intent gone while this node has its tables loaded: reload the committed tables. If the
@@ -40,19 +42,21 @@ import org.slf4j.LoggerFactory;
  *       in the committed VG.
  * </ul>
  *
- * <p>Each event only enqueues the VG; one worker thread reconciles it against the current znodes
- * (level-triggered, so a lost or duplicated event changes nothing), so the ZooKeeper event thread
- * is never blocked by a device-mapper reload, and intents and commits of one VG are applied in the
- * order ZooKeeper saw them. A CuratorCache (a persistent recursive watch, re-established and
- * re-synced by Curator after a reconnect) sees every VG at start, so a daemon that was down catches
- * up.
+ * <p>Each event only enqueues the VG (once: a VG already waiting for the worker is not queued
+ * again, so a burst of commits costs one read); one worker thread reconciles it against the current
+ * znodes, read in one round trip ({@link VgSnapshot}): level-triggered, so a lost, merged or
+ * duplicated event changes nothing, the ZooKeeper event thread is never blocked by a device-mapper
+ * reload, and intents and commits of one VG are applied in the order ZooKeeper saw them. The watch
+ * is a persistent recursive one on {@code vgs/} ({@link PersistentWatcher}): unlike a cache it
+ * reads nothing by itself (every lock node, activation and applied record of every VG changes under
+ * {@code vgs/}); each time it is (re)registered — at start and after every reconnect — every VG is
+ * reconciled, so a daemon that was down or disconnected catches up.
  */
 public final class Propagator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Propagator.class);
 
   private final CuratorFramework client;
   private final ClusterLayout layout;
-  private final VgStateStore store;
   private final ReduceIntents intents;
   private final String nodeId;
   private final ApplyCallback callback;
@@ -62,6 +66,13 @@ public final class Propagator implements AutoCloseable {
   /** Per VG, the reduce intent whose smaller tables this node has loaded (not yet resolved). */
   private final Map<String, ReduceIntent> underIntent = new ConcurrentHashMap<>();
 
+  /** VGs queued for the worker and not yet started: an event for one of them adds nothing. */
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+  /** Reconciliations done (each one ZooKeeper read of the VG), for tests. */
+  private final java.util.concurrent.atomic.AtomicLong reconciles =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -69,7 +80,7 @@ public final class Propagator implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private final CuratorCache cache;
+  private final PersistentWatcher watch;
 
   public Propagator(
       CuratorFramework client,
@@ -80,39 +91,70 @@ public final class Propagator implements AutoCloseable {
     this.metrics = metrics;
     this.client = client;
     this.layout = layout;
-    this.store = new VgStateStore(client, layout);
     this.intents = new ReduceIntents(client, layout);
     this.nodeId = nodeId;
     this.callback = callback;
-    this.cache = CuratorCache.build(client, layout.vgs());
-    cache
-        .listenable()
-        .addListener(
-            CuratorCacheListener.builder()
-                .forCreatesAndChanges((oldNode, node) -> enqueue(node))
-                .forDeletes(this::enqueue)
-                .build());
+    this.watch = new PersistentWatcher(client, layout.vgs(), true);
+    watch.getListenable().addListener(this::seen);
+    watch.getResetListenable().addListener(this::enqueueAll);
   }
 
-  private void enqueue(ChildData node) {
-    String path = node.getPath();
+  private void seen(WatchedEvent event) {
+    String path = event.getPath();
+    if (path == null) {
+      return; // a connection state event
+    }
     String vg = layout.vgUuidOfState(path);
     if (vg == null) {
       vg = layout.vgUuidOfIntent(path);
     }
-    if (vg == null || worker.isShutdown()) {
+    if (vg != null) {
+      enqueue(vg);
+    }
+  }
+
+  /** The watch is (re)registered: events may have been missed, so every VG is looked at. */
+  private void enqueueAll() {
+    if (worker.isShutdown()) {
       return;
     }
-    String v = vg;
     try {
-      worker.execute(() -> reconcile(v));
+      worker.execute(
+          () -> {
+            try {
+              for (String vg : client.getChildren().forPath(layout.vgs())) {
+                enqueue(vg);
+              }
+            } catch (KeeperException.NoNodeException e) {
+              // no VG yet
+            } catch (Exception e) {
+              // the next reconnect registers the watch again and retries
+              LOG.warn("listing the VGs to catch up failed: {}", e.toString());
+            }
+          });
     } catch (RejectedExecutionException e) {
       // closing
     }
   }
 
+  /** Queues {@code vg} for the worker unless it is queued already (package-private for tests). */
+  void enqueue(String vg) {
+    if (worker.isShutdown() || !queued.add(vg)) {
+      return;
+    }
+    try {
+      worker.execute(
+          () -> {
+            queued.remove(vg); // before reading: an event from now on queues it again
+            reconcile(vg);
+          });
+    } catch (RejectedExecutionException e) {
+      queued.remove(vg); // closing
+    }
+  }
+
   public void start() {
-    cache.start();
+    watch.start();
   }
 
   /** The last seqno this node applied for {@code vgUuid}, or -1. */
@@ -125,16 +167,32 @@ public final class Propagator implements AutoCloseable {
     return Optional.ofNullable(underIntent.get(vgUuid));
   }
 
+  /** How many times a VG was reconciled (read from ZooKeeper) so far. */
+  long reconciles() {
+    return reconciles.get();
+  }
+
+  /** Returns once everything queued for the worker before this call has run (tests). */
+  void awaitQueued() throws Exception {
+    worker.submit(() -> {}).get(30, TimeUnit.SECONDS);
+  }
+
   private void reconcile(String vgUuid) {
+    reconciles.incrementAndGet();
     try {
-      CommittedVg committed = store.readMetadata(vgUuid);
-      Optional<ReduceIntent> intent = intents.read(vgUuid);
+      VgSnapshot now = VgSnapshot.read(client, layout, vgUuid, callback.needsText(vgUuid));
+      if (now.state().isEmpty()) {
+        LOG.debug("VG {} disappeared before it could be applied", vgUuid);
+        return;
+      }
+      VgState state = now.state().get();
+      Optional<ReduceIntent> intent = now.intent();
       if (intent.isPresent()
           && intent.get().targets(nodeId)
-          && intent.get().seqno() == committed.seqno() + 1) {
+          && intent.get().seqno() == state.seqno() + 1) {
         follow(vgUuid, intent.get());
       } else {
-        applyCommitted(vgUuid, committed);
+        applyCommitted(vgUuid, state, now.text());
       }
     } catch (KeeperException.NoNodeException e) {
       LOG.debug("VG {} disappeared before it could be applied", vgUuid);
@@ -170,16 +228,30 @@ public final class Propagator implements AutoCloseable {
     intents.ack(vgUuid, nodeId, ack);
   }
 
-  /** Applies the committed VG if it is new here, or if an intent's tables must be replaced. */
-  private void applyCommitted(String vgUuid, CommittedVg committed) throws Exception {
+  /**
+   * Applies the committed VG if it is new here, or if an intent's tables must be replaced. {@code
+   * text} is the copy of record read with {@code state} if this node wanted it then; if it wants it
+   * now (an activation since), it is read now.
+   */
+  private void applyCommitted(String vgUuid, VgState state, Optional<CommittedVg> text)
+      throws Exception {
     ReduceIntent was = underIntent.remove(vgUuid);
-    if (was == null && committed.seqno() <= applied(vgUuid)) {
+    if (was == null && state.seqno() <= applied(vgUuid)) {
       return; // an older event, or one already handled by a previous catch-up
     }
-    boolean restore = was != null && committed.seqno() < was.seqno();
+    long seqno = state.seqno();
+    boolean restore = was != null && seqno < was.seqno();
     long start = System.nanoTime();
     try {
-      callback.apply(committed);
+      // Decided here, after state was read: an LV of this VG activated from now on is loaded by
+      // its activation under the VG lock, from a text at least as new as this state.
+      if (text.isEmpty() && callback.needsText(vgUuid)) {
+        text = Optional.of(new VgStateStore(client, layout).readMetadata(vgUuid));
+      }
+      if (text.isPresent()) {
+        seqno = text.get().seqno(); // the copy of record carries its own seqno
+        callback.apply(text.get());
+      }
     } catch (Exception e) {
       if (was != null) {
         underIntent.put(vgUuid, was); // retried on the next event of this VG
@@ -192,55 +264,28 @@ public final class Propagator implements AutoCloseable {
     }
     // Known here before it is announced: whoever sees applied/<node> (the committer's wait, cluster
     // status) may ask this node next, and must not find it behind its own record.
-    Long before = applied.put(vgUuid, committed.seqno());
+    Long before = applied.put(vgUuid, seqno);
     try {
-      record(vgUuid, committed.seqno());
+      record(vgUuid, seqno);
     } catch (Exception e) {
       // Not announced: forget it, so that the next event of this VG applies and records it again.
       if (before == null) {
-        applied.remove(vgUuid, committed.seqno());
+        applied.remove(vgUuid, seqno);
       } else {
-        applied.replace(vgUuid, committed.seqno(), before);
+        applied.replace(vgUuid, seqno, before);
       }
       throw e;
     }
-    metrics.applied(committedAt(vgUuid, committed.seqno()), System.nanoTime() - start);
+    metrics.applied(state.seqno() == seqno ? state.time() : 0, System.nanoTime() - start);
     if (restore) {
       intents.ack(vgUuid, nodeId, IntentAck.of(was.id(), IntentAck.State.RESTORED, null));
       LOG.warn(
           "reduce intent {} vg={} withdrawn uncommitted: tables of seqno {} loaded again",
           was.id(),
           vgUuid,
-          committed.seqno());
+          seqno);
     } else {
-      LOG.info("applied VG {} seqno {}", vgUuid, committed.seqno());
-    }
-  }
-
-  /**
-   * When {@code seqno} of the VG was committed (the committer's clock), from the watched state in
-   * the cache (no ZooKeeper read); 0 if the cache holds another seqno by now.
-   */
-  private long committedAt(String vgUuid, long seqno) {
-    try {
-      return cache
-          .get(layout.vgState(vgUuid))
-          .map(d -> d.getData())
-          .filter(d -> d != null && d.length > 0)
-          .map(d -> readState(d))
-          .filter(st -> st != null && st.seqno() == seqno)
-          .map(VgState::time)
-          .orElse(0L);
-    } catch (RuntimeException e) {
-      return 0;
-    }
-  }
-
-  private static VgState readState(byte[] data) {
-    try {
-      return Json.read(data, VgState.class);
-    } catch (java.io.IOException e) {
-      return null;
+      LOG.info("applied VG {} seqno {}", vgUuid, seqno);
     }
   }
 
@@ -256,7 +301,7 @@ public final class Propagator implements AutoCloseable {
 
   @Override
   public void close() {
-    cache.close();
+    watch.close();
     worker.shutdownNow();
     try {
       worker.awaitTermination(5, TimeUnit.SECONDS);

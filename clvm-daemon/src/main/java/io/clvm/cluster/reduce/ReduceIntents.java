@@ -110,7 +110,8 @@ public final class ReduceIntents {
     return out.toByteArray();
   }
 
-  static ReduceIntent decode(byte[] data) throws IOException {
+  /** An intent from its znode's bytes. */
+  public static ReduceIntent decode(byte[] data) throws IOException {
     try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(data))) {
       return Json.read(gz.readAllBytes(), ReduceIntent.class);
     }

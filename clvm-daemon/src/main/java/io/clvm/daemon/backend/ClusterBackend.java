@@ -222,7 +222,21 @@ public final class ClusterBackend implements AutoCloseable {
       public void applyOnly(CommittedVg vg, Set<String> lvUuids) throws Exception {
         reload(vg, lvUuids);
       }
+
+      @Override
+      public boolean needsText(String vgUuid) {
+        return hasActive(vgUuid);
+      }
     };
+  }
+
+  /**
+   * Whether an LV of {@code vgUuid} is active on this node: exactly the LVs {@link #reload} looks
+   * at, so with none it would change nothing.
+   */
+  private boolean hasActive(String vgUuid) {
+    ClusterNode c = cluster;
+    return c != null && c.activations().local().stream().anyMatch(a -> a.vgUuid().equals(vgUuid));
   }
 
   /** Reloads the locally active LVs of {@code committed} ({@code only} those, unless null). */

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.cluster.ClusterNode;
+import io.clvm.cluster.Json;
 import io.clvm.cluster.TestNodes;
 import io.clvm.cluster.ZkTesting;
 import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.commit.CommitResult;
 import io.clvm.cluster.commit.CommitSettings;
+import io.clvm.cluster.commit.CommittedVg;
 import io.clvm.cluster.commit.FailPoint;
+import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.status.ClusterStatus;
 import io.clvm.testing.Await;
+import io.clvm.testing.net.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +97,113 @@ class PropagationTest {
     unblock.countDown();
     Await.until(
         "slow node catches up", ZkTesting.WAIT, () -> slow.propagator().applied("vg1") == 3);
+  }
+
+  /**
+   * A node with no LV of the VG active reads only {@code state}: it records the seqno it read
+   * there, and never fetches the copy of record (here unreadable, so a node that read it would fail
+   * and stay behind).
+   */
+  @Test
+  void aNodeWithNothingActiveRecordsTheStateSeqnoWithoutReadingTheText() throws Exception {
+    ClusterNode a = nodes.node("a", server.getConnectString());
+    ClusterNode idle =
+        nodes.node(
+            "idle",
+            server.getConnectString(),
+            FailPoint.NONE,
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(2),
+            new ApplyCallback() {
+              @Override
+              public void apply(CommittedVg vg) {}
+
+              @Override
+              public boolean needsText(String vgUuid) {
+                return false;
+              }
+            });
+    a.protocol().create("vg1", "vgcreate", append("pv pv1"));
+    a.protocol().commit("vg1", "lvcreate", append("lv lv1"));
+    Await.until("idle applied 2", ZkTesting.WAIT, () -> idle.propagator().applied("vg1") == 2);
+
+    // Seqno 3 with a copy of record nobody can decode.
+    VgState three = new VgState(3, List.of(), "a", System.currentTimeMillis());
+    a.client()
+        .transaction()
+        .forOperations(
+            a.client()
+                .transactionOp()
+                .setData()
+                .forPath(TestNodes.LAYOUT.vgState("vg1"), Json.write(three)),
+            a.client()
+                .transactionOp()
+                .setData()
+                .forPath(TestNodes.LAYOUT.vgMetadata("vg1"), new byte[] {1, 2, 3}));
+
+    Await.until("idle applied 3", ZkTesting.WAIT, () -> idle.propagator().applied("vg1") == 3);
+    assertEquals(List.of(), nodes.applied.get("idle"), "the callback was never asked");
+    byte[] record = a.client().getData().forPath(TestNodes.LAYOUT.appliedNode("vg1", "idle"));
+    assertEquals(3, Json.read(record, AppliedRecord.class).seqno());
+  }
+
+  /** Events for a VG that is already waiting for the worker add no read of their own. */
+  @Test
+  void eventsForAQueuedVgAreMergedIntoOneRead() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ClusterNode a = nodes.node("a", server.getConnectString());
+    ClusterNode busy =
+        nodes.node(
+            "busy",
+            server.getConnectString(),
+            FailPoint.NONE,
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(2),
+            vg -> {
+              if (vg.seqno() == 2) {
+                entered.countDown();
+                release.await(30, TimeUnit.SECONDS);
+              }
+            });
+    a.protocol().create("vg1", "vgcreate", append("pv pv1"));
+    a.protocol().commit("vg1", "lvcreate", append("lv lv1"));
+    assertTrue(entered.await(30, TimeUnit.SECONDS));
+    long during = busy.propagator().reconciles(); // the one blocked in the callback included
+    for (int i = 0; i < 10; i++) {
+      busy.propagator().enqueue("vg1");
+    }
+    release.countDown();
+    busy.propagator().awaitQueued();
+    assertEquals(during + 1, busy.propagator().reconciles(), "ten events, one more read");
+    assertEquals(2, busy.propagator().applied("vg1"));
+  }
+
+  /**
+   * A node whose connection dropped while others committed applies what it missed once it is back:
+   * the watch's re-registration makes it look at every VG.
+   */
+  @Test
+  void aNodeThatWasDisconnectedCatchesUpWhenItReconnects() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.getPort())) {
+      ClusterNode a = nodes.node("a", server.getConnectString());
+      ClusterNode cut =
+          nodes.node(
+              "cut",
+              nodes.zk.client(proxy.connectString(), Duration.ofSeconds(20)),
+              FailPoint.NONE,
+              Duration.ofSeconds(5),
+              vg -> {});
+      a.protocol().create("vg1", "vgcreate", append("pv pv1"));
+      Await.until("cut applied 1", ZkTesting.WAIT, () -> cut.propagator().applied("vg1") == 1);
+      proxy.cut();
+      Await.until(
+          "cut noticed", ZkTesting.WAIT, () -> !cut.client().getZookeeperClient().isConnected());
+      a.protocol().commit("vg1", "lvcreate", append("lv lv1"));
+      a.protocol().commit("vg1", "lvcreate", append("lv lv2"));
+      proxy.restore();
+      Await.until("cut applied 3", ZkTesting.WAIT, () -> cut.propagator().applied("vg1") == 3);
+    }
   }
 
   @Test
