@@ -22,9 +22,15 @@ abstract class LvmCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  protected final Session session;
+  /** This use's streams and environment: a parser reused by clvmd binds each command's own. */
+  protected Session session;
 
   LvmCommand(Session session) {
+    this.session = session;
+  }
+
+  /** Binds the session of the next use ({@link Parsers}). */
+  final void bind(Session session) {
     this.session = session;
   }
 

@@ -94,7 +94,17 @@ public final class Main {
 
   /** Runs one command line in {@code session}; returns lvm2's exit status. */
   public static int run(String[] args, Session session) {
-    CommandLine cl = commandLine(args, session);
+    return run(args, session, null);
+  }
+
+  /**
+   * Runs one command line in {@code session} with a parser from {@code parsers} (clvmd, which runs
+   * many) where it has one, else a new one; returns lvm2's exit status.
+   */
+  public static int run(String[] args, Session session, Parsers parsers) {
+    Class<?> one = args.length > 0 ? commandClass(args[0]) : null;
+    boolean pooled = parsers != null && Parsers.pools(one);
+    CommandLine cl = pooled ? parsers.borrow(one, session) : commandLine(one, session);
     String[] rest = cl.getCommand() instanceof Clvm ? args : shortFileOption(args[0], tail(args));
     cl.setOut(session.out());
     cl.setErr(session.err());
@@ -104,7 +114,11 @@ public final class Main {
           session.error("Internal error: " + ex);
           return 5;
         });
-    return cl.execute(rest);
+    int status = cl.execute(rest);
+    if (pooled) {
+      parsers.giveBack(cl); // not after a Throwable: the parser is dropped then
+    }
+    return status;
   }
 
   /**
@@ -112,21 +126,24 @@ public final class Main {
    * it is given, and 35 commands cost tens of milliseconds of start-up for nothing. The whole tree
    * is built only for help and unknown commands.
    */
-  private static CommandLine commandLine(String[] args, Session session) {
+  private static CommandLine commandLine(Class<?> one, Session session) {
+    return one != null
+        ? newCommandLine(one, session)
+        : new CommandLine(new Clvm(), factory(session));
+  }
+
+  /** A new parser for the command class {@code cls}, its command given {@code session}. */
+  static CommandLine newCommandLine(Class<?> cls, Session session) {
     IFactory factory = factory(session);
-    Class<?> one = args.length > 0 ? commandClass(args[0]) : null;
-    if (one != null) {
-      try {
-        return new CommandLine(factory.create(one), factory);
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot create command " + args[0], e);
-      }
+    try {
+      return new CommandLine(factory.create(cls), factory);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create command " + cls.getSimpleName(), e);
     }
-    return new CommandLine(new Clvm(), factory);
   }
 
   /** The class of one command, by name, without loading the other 34. */
-  private static Class<?> commandClass(String name) {
+  static Class<?> commandClass(String name) {
     switch (name) {
       case "pvs":
         return ReportCommands.Pvs.class;

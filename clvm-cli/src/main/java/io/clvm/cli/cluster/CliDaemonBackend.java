@@ -1,6 +1,7 @@
 package io.clvm.cli.cluster;
 
 import io.clvm.cli.Main;
+import io.clvm.cli.Parsers;
 import io.clvm.cli.Session;
 import io.clvm.cluster.ClusterNode;
 import io.clvm.cluster.commit.MetadataDisks;
@@ -37,6 +38,9 @@ public final class CliDaemonBackend implements DaemonBackend {
 
   private ClusterBackend backend;
   private RemoteRequests requests;
+
+  /** The commands' parsers, reused from one request to the next. */
+  private final Parsers parsers = new Parsers();
 
   private ClusterBackend backend(DaemonConfig config) throws IOException {
     if (backend == null) {
@@ -83,7 +87,7 @@ public final class CliDaemonBackend implements DaemonBackend {
    * sent to those nodes (this one runs its own part directly); every node's output is shown under
    * its name, and the exit code is the worst of them.
    */
-  static ControlResponse dispatch(ClusterBackend b, RemoteRequests remote, ControlRequest request)
+  private ControlResponse dispatch(ClusterBackend b, RemoteRequests remote, ControlRequest request)
       throws Exception {
     List<String> argv = request.argv() == null ? List.of() : request.argv();
     List<String> rest = new ArrayList<>();
@@ -154,7 +158,7 @@ public final class CliDaemonBackend implements DaemonBackend {
   }
 
   /** Runs one forwarded command line. */
-  static ControlResponse execute(ClusterBackend b, ControlRequest request) {
+  private ControlResponse execute(ClusterBackend b, ControlRequest request) {
     List<String> argv = new ArrayList<>();
     argv.add(request.command());
     if (request.argv() != null) {
@@ -169,7 +173,7 @@ public final class CliDaemonBackend implements DaemonBackend {
     Session session =
         new Session(o, e, InputStream.nullInputStream(), false, env)
             .inDaemon(b.engineConfig(), coordinator);
-    int status = Main.run(argv.toArray(new String[0]), session);
+    int status = Main.run(argv.toArray(new String[0]), session, parsers);
     coordinator.finish(session, REPORTS_PROPAGATION.contains(request.command()));
     o.flush();
     e.flush();
