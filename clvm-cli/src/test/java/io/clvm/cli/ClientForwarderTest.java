@@ -113,7 +113,11 @@ class ClientForwarderTest {
     ControlServer s =
         new ControlServer(
             new ControlServer.Settings(
-                socket(), Set.of(System.getProperty("user.name")), 1 << 20, Duration.ofSeconds(10), 4),
+                socket(),
+                Set.of(System.getProperty("user.name")),
+                1 << 20,
+                Duration.ofSeconds(10),
+                4),
             (request, peer) -> {
               seen.add(request);
               return answer.apply(request);
@@ -190,7 +194,8 @@ class ClientForwarderTest {
               typed.argv().equals(read.argv()),
               fromJava.equals(fromClient),
               String.join(" ", line) + ": " + fromJava + " / " + fromClient);
-          assertEquals(Set.of("CLVM_CONF", "LVM_SUPPRESS_FD_WARNINGS", "CLVM_DEBUG_NOTHING"),
+          assertEquals(
+              Set.of("CLVM_CONF", "LVM_SUPPRESS_FD_WARNINGS", "CLVM_DEBUG_NOTHING"),
               seen.get(1).env().keySet());
         } else {
           // The Java CLI refuses some command lines itself; the thin client lets clvmd (the
@@ -243,7 +248,9 @@ class ClientForwarderTest {
       cases.add(Map.entry(cluster, new String[] {"lvs", "--config", dir.resolve("x").toString()}));
       cases.add(Map.entry(cluster, new String[] {"lvs", "--config=" + dir.resolve("x")}));
       cases.add(Map.entry(cluster, new String[] {"lvs", "vgé"}));
-      cases.add(Map.entry(Map.of("CLVM_CONF", dir.resolve("none.conf").toString()), new String[] {"lvs"}));
+      cases.add(
+          Map.entry(
+              Map.of("CLVM_CONF", dir.resolve("none.conf").toString()), new String[] {"lvs"}));
       for (var c : cases) {
         Out o = client(c.getKey(), c.getValue());
         assertEquals(new Out(NOT_FORWARDED, "", ""), o, String.join(" ", c.getValue()));
@@ -343,7 +350,8 @@ class ClientForwarderTest {
       assertEquals(new Out(0, "  lvs [vg0]\n", ""), run(env, launcher.toString(), "lvs", "vg0"));
       Path link = dir.resolve("vgs");
       Files.createSymbolicLink(link, launcher);
-      assertEquals(new Out(0, "  vgs [-o, vg_name]\n", ""), run(env, link.toString(), "-o", "vg_name"));
+      assertEquals(
+          new Out(0, "  vgs [-o, vg_name]\n", ""), run(env, link.toString(), "-o", "vg_name"));
       // not an lvm2 command: the JVM launcher is wanted, and here there is no JVM (or, before the
       // package phase, no jar yet): either way the launcher's own message, nothing sent
       Out version = run(env, launcher.toString(), "version");
