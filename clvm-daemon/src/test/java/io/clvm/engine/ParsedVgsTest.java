@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.clvm.engine.config.EngineConfig;
-import io.clvm.engine.units.SizeArg;
 import io.clvm.format.disk.FileDevice;
 import io.clvm.format.fixtures.Lvm2Fixtures;
 import io.clvm.format.model.LogicalVolume;
@@ -24,12 +22,10 @@ import io.clvm.format.store.ParsedTexts;
 import io.clvm.format.store.PvScan;
 import io.clvm.format.text.BigVgText;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,36 +95,9 @@ class ParsedVgsTest {
 
   @Test
   void aPrintedTextReadFromTheDisksIsItsModelAnotherWritersTextIsReadAfresh() throws Exception {
-    List<String> pvs = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      Path f = tmp.resolve("pv" + i + "-clvmtest.img");
-      try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
-        r.setLength(32L << 20);
-      }
-      pvs.add(f.toString());
-    }
-    RecordingConsole console = new RecordingConsole();
-    EngineConfig config =
-        EngineConfig.of(
-            tmp.resolve("clvm.conf"),
-            Map.of(
-                "global.lock_dir", tmp.resolve("lock").toString(),
-                "backup.backup_dir", tmp.resolve("backup").toString(),
-                "backup.archive_dir", tmp.resolve("archive").toString()));
-    Engine other = // another node or lvm2: writes the same disks, no cache
-        new Engine(config, console, pvs)
-            .withCommandLine("test")
-            .withDeviceMapper(
-                () -> {
-                  throw new IOException("no device-mapper in this test");
-                });
-    assertEquals(0, new PvOps(other).create(pvs, PvOps.Format.defaults(), 0));
-    assertEquals(
-        0,
-        new VgOps(other)
-            .create(
-                new VgOps.Create(
-                    "vg", pvs, null, List.of(), null, false, null, null, PvOps.Format.defaults())));
+    FileBackedVg vg = new FileBackedVg(tmp);
+    List<String> pvs = vg.pvs;
+    RecordingConsole console = vg.console;
     ParsedVgs parsed = new ParsedVgs();
 
     VgMetadata read = read(pvs, console, parsed);
@@ -143,23 +112,7 @@ class ParsedVgsTest {
     assertEquals(misses, parsed.texts().misses());
 
     // Another writer's commit: other bytes, parsed, never the kept model.
-    LvOps.Create c =
-        new LvOps.Create(
-            "vg",
-            "theirs",
-            SizeArg.parse("4m"),
-            null,
-            null,
-            null,
-            null,
-            "n",
-            false,
-            List.of(),
-            null,
-            null,
-            null,
-            List.of());
-    assertEquals(0, new LvOps(other).create(c));
+    vg.lvcreate("theirs");
     VgMetadata theirs = read(pvs, console, parsed);
     assertNotSame(mine, theirs);
     assertTrue(theirs.vg().lv("theirs").isPresent(), "no stale read");

@@ -73,7 +73,8 @@ public class MetadataBench {
 
     @Setup(Level.Invocation)
     public void copyLvs(MetadataBench b) {
-      List<LogicalVolume> lvs = b.parsed.vg().lvs().stream().map(l -> l.withName(l.name())).toList();
+      List<LogicalVolume> lvs =
+          b.parsed.vg().lvs().stream().map(l -> l.withName(l.name())).toList();
       vg = new VgMetadata(b.parsed.vg().toBuilder().lvs(lvs).build(), b.parsed.header());
     }
   }
@@ -84,8 +85,8 @@ public class MetadataBench {
   }
 
   /**
-   * The next version of a VG printed before, with one LV added (a commit of lvcreate): only the
-   * new LV's section is formatted, the others are the printer's sections of the last print.
+   * The next version of a VG printed before, with one LV added (a commit of lvcreate): only the new
+   * LV's section is formatted, the others are the printer's sections of the last print.
    */
   @Benchmark
   public String printAfterLvcreate() {
