@@ -64,13 +64,18 @@ abstract class LiveLvm2Test {
   }
 
   Result clvm(String... args) {
+    return clvmWithInput("", args);
+  }
+
+  /** {@link #clvm} with {@code stdin} as standard input (answers to prompts). */
+  Result clvmWithInput(String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Session s =
         new Session(
             new PrintWriter(out),
             new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
+            new ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
             false,
             Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
     List<String> all = new ArrayList<>(List.of(args));
