@@ -164,6 +164,16 @@ public final class ActivationRegistry {
     return List.copyOf(local.values());
   }
 
+  /** Whether this node believes it has an LV of {@code vgUuid} active (no copy of the list). */
+  public boolean hasLocal(String vgUuid) {
+    for (Activation a : local.values()) {
+      if (a.vgUuid().equals(vgUuid)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether this node's activation znode for {@code vg/lv} still exists and belongs to the current
    * session. False after a session expiry, even if this node has since reconnected.

@@ -1,9 +1,7 @@
 package io.clvm.cluster.propagate;
 
 import io.clvm.cluster.ClusterLayout;
-import io.clvm.cluster.Json;
 import io.clvm.cluster.commit.CommittedVg;
-import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.commit.VgStateStore;
 import io.clvm.cluster.metrics.ClusterMetrics;
 import io.clvm.cluster.reduce.IntentAck;
@@ -185,7 +183,7 @@ public final class Propagator implements AutoCloseable {
         LOG.debug("VG {} disappeared before it could be applied", vgUuid);
         return;
       }
-      VgState state = now.state().get();
+      StateHead state = now.state().get();
       Optional<ReduceIntent> intent = now.intent();
       if (intent.isPresent()
           && intent.get().targets(nodeId)
@@ -233,7 +231,7 @@ public final class Propagator implements AutoCloseable {
    * text} is the copy of record read with {@code state} if this node wanted it then; if it wants it
    * now (an activation since), it is read now.
    */
-  private void applyCommitted(String vgUuid, VgState state, Optional<CommittedVg> text)
+  private void applyCommitted(String vgUuid, StateHead state, Optional<CommittedVg> text)
       throws Exception {
     ReduceIntent was = underIntent.remove(vgUuid);
     if (was == null && state.seqno() <= applied(vgUuid)) {
@@ -285,12 +283,13 @@ public final class Propagator implements AutoCloseable {
           vgUuid,
           seqno);
     } else {
-      LOG.info("applied VG {} seqno {}", vgUuid, seqno);
+      // DEBUG: every node, every commit (the committer's INFO line says where it was applied).
+      LOG.debug("applied VG {} seqno {}", vgUuid, seqno);
     }
   }
 
   private void record(String vgUuid, long seqno) throws Exception {
-    byte[] data = Json.write(new AppliedRecord(seqno, System.currentTimeMillis()));
+    byte[] data = AppliedRecord.json(seqno, System.currentTimeMillis());
     String path = layout.appliedNode(vgUuid, nodeId);
     try {
       client.setData().forPath(path, data);

@@ -1,9 +1,7 @@
 package io.clvm.cluster.propagate;
 
 import io.clvm.cluster.ClusterLayout;
-import io.clvm.cluster.Json;
 import io.clvm.cluster.commit.CommittedVg;
-import io.clvm.cluster.commit.VgState;
 import io.clvm.cluster.commit.VgStateStore;
 import io.clvm.cluster.reduce.ReduceIntent;
 import io.clvm.cluster.reduce.ReduceIntents;
@@ -24,12 +22,13 @@ import org.apache.zookeeper.OpResult;
  * something to reload. A node with nothing active no longer fetches, unzips and decodes the whole
  * text for every commit.
  *
- * @param state the committed state; empty when the VG is gone (removed, or not created yet)
+ * @param state the committed seqno and its time; empty when the VG is gone (removed, or not created
+ *     yet)
  * @param text the copy of record, if asked for and present
  * @param intent the pending reduce intent, if any
  */
 record VgSnapshot(
-    Optional<VgState> state, Optional<CommittedVg> text, Optional<ReduceIntent> intent) {
+    Optional<StateHead> state, Optional<CommittedVg> text, Optional<ReduceIntent> intent) {
 
   /** Reads {@code vgUuid}'s state and intent, and its copy of record if {@code withText}. */
   static VgSnapshot read(
@@ -46,7 +45,7 @@ record VgSnapshot(
         RetryLoop.callWithRetry(
             client.getZookeeperClient(),
             () -> client.getZookeeperClient().getZooKeeper().multi(ops));
-    Optional<VgState> state = data(results.get(0)).map(d -> json(d, VgState.class));
+    Optional<StateHead> state = data(results.get(0)).map(VgSnapshot::state);
     Optional<ReduceIntent> intent = data(results.get(1)).map(VgSnapshot::intent);
     Optional<CommittedVg> text =
         withText ? data(results.get(2)).map(d -> metadata(vgUuid, d)) : Optional.empty();
@@ -65,9 +64,9 @@ record VgSnapshot(
     throw KeeperException.create(KeeperException.Code.get(err));
   }
 
-  private static <T> T json(byte[] data, Class<T> type) {
+  private static StateHead state(byte[] data) {
     try {
-      return Json.read(data, type);
+      return StateHead.parse(data);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -236,7 +236,7 @@ public final class ClusterBackend implements AutoCloseable {
    */
   private boolean hasActive(String vgUuid) {
     ClusterNode c = cluster;
-    return c != null && c.activations().local().stream().anyMatch(a -> a.vgUuid().equals(vgUuid));
+    return c != null && c.activations().hasLocal(vgUuid);
   }
 
   /** Reloads the locally active LVs of {@code committed} ({@code only} those, unless null). */
