@@ -18,6 +18,12 @@ public final class CapturedCli {
   public record Outcome(int exit, String out, String err) {}
 
   public static Outcome run(Map<String, String> env, String stdin, String... args) {
+    return run(null, env, stdin, args);
+  }
+
+  /** Like {@link #run(Map, String, String...)}, with {@code parsers} as clvmd gives them. */
+  public static Outcome run(
+      Parsers parsers, Map<String, String> env, String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Session s =
@@ -27,6 +33,6 @@ public final class CapturedCli {
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             false,
             env);
-    return new Outcome(Main.run(args, s), out.toString(), err.toString());
+    return new Outcome(Main.run(args, s, parsers), out.toString(), err.toString());
   }
 }

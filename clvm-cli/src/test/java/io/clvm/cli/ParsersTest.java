@@ -188,20 +188,9 @@ class ParsersTest {
     }
   }
 
-  private record Run(int status, String out, String err) {}
-
-  private Run run(Parsers parsers, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
-    int status = Main.run(args, s, parsers);
-    return new Run(status, out.toString(), err.toString());
+  private CapturedCli.Outcome run(Parsers parsers, String... args) {
+    return CapturedCli.run(
+        parsers, Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()), "", args);
   }
 
   /**
@@ -238,8 +227,8 @@ class ParsersTest {
             new String[] {"lvcreate", "vg"});
     int said = 0;
     for (String[] line : lines) {
-      Run fresh = run(null, line);
-      Run reused = run(parsers, line);
+      CapturedCli.Outcome fresh = run(null, line);
+      CapturedCli.Outcome reused = run(parsers, line);
       assertEquals(fresh, reused, String.join(" ", line));
       said += reused.out().isEmpty() && reused.err().isEmpty() ? 0 : 1;
     }
