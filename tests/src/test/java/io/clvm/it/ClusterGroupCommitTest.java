@@ -124,7 +124,7 @@ class ClusterGroupCommitTest {
       }
       whileHeld.run();
     } finally {
-      hold.leave();
+      hold.leave(() -> {});
     }
     List<CliResult> results = new ArrayList<>();
     for (Future<CliResult> f : running) {

@@ -131,11 +131,8 @@ public final class ClusterCoordinator implements Coordinator {
     return () -> {
       held.remove(vgName, h);
       try {
-        if (hold.heldByMe() && hold.mustCommitGroup()) {
-          commitGroup(hold); // nobody left to add to it, or the hold ends
-        }
+        hold.leave(() -> commitGroup(hold)); // a group pending: nobody left to add to it
       } finally {
-        hold.leave();
         runAfterUnlock();
       }
     };

@@ -114,6 +114,19 @@ public final class VgHold {
               + " behind other commands of this node");
     }
     try {
+      if (zk != null && !stillTrusted()) {
+        // The connection was interrupted during this hold: the lock may be gone with the session,
+        // and every write under it would be refused. A group made under it fails (nothing of it
+        // was written); the hold is let go and taken anew.
+        if (group != null) {
+          group.failed(
+              new io.clvm.cluster.ClusterUnavailableException(
+                  "the ZooKeeper connection was interrupted while the changes waited for their"
+                      + " group's commit: nothing was written"));
+          group = null;
+        }
+        releaseZk();
+      }
       if (zk == null) {
         zk = acquireZk(label, timeout);
         served = 0;
@@ -140,21 +153,29 @@ public final class VgHold {
       throw e;
     }
     // DEBUG step lines, as CommitProtocol's: the benchmark's profile measures the lock's hold.
-    LOG.debug("VG {}: LOCKED", uuid);
+    LOG.debug("VG {}: {}", uuid, fresh ? "LOCKED" : "RELOCKED");
   }
 
   /**
-   * The command is done with the VG (a pending group was committed by the caller first, see {@link
-   * #mustCommitGroup}): the ZooKeeper lock goes back when nobody else of this node wants the VG, or
-   * when this hold has served its bound; then the local mutex. (Tests line commands up behind a
-   * hold they {@link #enter} and leave themselves.)
+   * The command is done with the VG: the ZooKeeper lock goes back when nobody else of this node
+   * wants the VG, or when this hold has served its bound; then the local mutex. A pending group is
+   * committed first ({@code commitGroup}, the caller's: it knows how to commit) when nobody new
+   * waits to add to it or the lock goes back: a group never outlives the hold it was made under.
+   * (Tests line commands up behind a hold they {@link #enter} and leave themselves.)
    */
-  public void leave() {
+  public void leave(Runnable commitGroup) {
     if (!local.isHeldByCurrentThread()) {
-      return; // a member whose return after its group failed
+      return; // a member that could not come back after its group
     }
     try {
-      if (zk != null && (atBound() || (arriving.get() == 0 && !local.hasQueuedThreads()))) {
+      // Decided once: the bound is a clock, and a group must not be left pending while the lock
+      // goes back because the clock moved between two looks.
+      boolean release =
+          zk != null && (atBound() || (arriving.get() == 0 && !local.hasQueuedThreads()));
+      if (group != null && (release || arriving.get() == 0)) {
+        commitGroup.run();
+      }
+      if (release) {
         releaseZk();
       }
       LOG.debug("VG {}: UNLOCKED", uuid);
@@ -174,20 +195,22 @@ public final class VgHold {
   }
 
   /**
-   * Whether the pending group must be committed now, by the command that is leaving: nobody new
-   * waits to add to it, or this hold ends.
-   */
-  boolean mustCommitGroup() {
-    return group != null && (arriving.get() == 0 || atBound());
-  }
-
-  /**
    * Whether a command's plain change may wait for a later one of the group: another command of this
    * node waits for the VG, this hold lasts for it, and the group stays under the bound.
    */
   boolean mayDefer() {
     int size = group == null ? 1 : group.size() + 1;
     return arriving.get() > 0 && !atBound() && size < maxCommands;
+  }
+
+  /** Whether writes under this hold's lock would still pass the connection guard. */
+  private boolean stillTrusted() {
+    try {
+      cluster.get().guard().check(zk.token());
+      return true;
+    } catch (io.clvm.cluster.ClusterUnavailableException e) {
+      return false;
+    }
   }
 
   private boolean atBound() {
