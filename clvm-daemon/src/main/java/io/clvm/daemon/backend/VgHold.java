@@ -42,6 +42,12 @@ public final class VgHold {
   /** New commands waiting for the local mutex (not group members coming back). */
   private final AtomicInteger arriving = new AtomicInteger();
 
+  /**
+   * Group members that stepped aside and will come back for the mutex: the hold is kept for them
+   * (letting the ZooKeeper lock go just before they return would make each take it anew).
+   */
+  private final AtomicInteger returning = new AtomicInteger();
+
   private final ThreadPoolExecutor zkThread;
 
   private LockHandle zk;
@@ -101,9 +107,7 @@ public final class VgHold {
     try {
       locked = local.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
-      if (fresh) {
-        arriving.decrementAndGet();
-      }
+      (fresh ? arriving : returning).decrementAndGet();
     }
     if (!locked) {
       throw new io.clvm.cluster.lock.LockTimeoutException(
@@ -171,7 +175,9 @@ public final class VgHold {
       // Decided once: the bound is a clock, and a group must not be left pending while the lock
       // goes back because the clock moved between two looks.
       boolean release =
-          zk != null && (atBound() || (arriving.get() == 0 && !local.hasQueuedThreads()));
+          zk != null
+              && (atBound()
+                  || (arriving.get() == 0 && returning.get() == 0 && !local.hasQueuedThreads()));
       if (group != null && (release || arriving.get() == 0)) {
         commitGroup.run();
       }
@@ -186,6 +192,7 @@ public final class VgHold {
 
   /** A group member lets the next command in while its change waits in the pending group. */
   void stepAside() {
+    returning.incrementAndGet();
     local.unlock();
   }
 
