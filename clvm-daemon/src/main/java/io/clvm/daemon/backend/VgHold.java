@@ -262,16 +262,6 @@ public final class VgHold {
     return arriving.get();
   }
 
-  /** Whether this node holds the VG's ZooKeeper lock now (tests). */
-  public boolean holdsClusterLock() {
-    local.lock();
-    try {
-      return zk != null;
-    } finally {
-      local.unlock();
-    }
-  }
-
   private LockHandle acquireZk(String label, Duration timeout)
       throws IOException, InterruptedException {
     Future<LockHandle> f = zkThread.submit(() -> cluster.get().locks().vg(uuid, label, timeout));
