@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clvm.cluster.commit.CommittedVg;
 import io.clvm.cluster.commit.VgStateStore;
 import io.clvm.daemon.backend.VgHold;
-import io.clvm.format.disk.FileDevice;
-import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.VolumeGroup;
-import io.clvm.format.store.MetadataStore;
 import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,12 +54,7 @@ class ClusterGroupCommitTest {
     // The time bound of a hold is lifted: lining commands up takes the test longer than 100 ms.
     // The command bound (16) stays, and is what the fairness test relies on.
     cluster = new InProcessCluster(dir, 64L << 20, "lock.shareMaxMs = 600000");
-    List<String> args = new ArrayList<>(List.of("pvcreate"));
-    cluster.pvs().forEach(p -> args.add(p.toString()));
-    cluster.ok(1, args.toArray(new String[0]));
-    List<String> vg = new ArrayList<>(List.of("vgcreate", "--shared", "vg"));
-    cluster.pvs().forEach(p -> vg.add(p.toString()));
-    cluster.ok(1, vg.toArray(new String[0]));
+    cluster.sharedVg("vg");
     uuid = cluster.ok(1, "vgs", "--noheadings", "-o", "vg_uuid", "vg").out().strip();
   }
 
@@ -79,20 +70,9 @@ class ClusterGroupCommitTest {
     return cluster.backend(1).hold(uuid);
   }
 
-  /** The VG as node 1's disks have it now. */
+  /** The VG as the disks have it now. */
   private VolumeGroup onDisk() throws Exception {
-    List<FileDevice> devs = new ArrayList<>();
-    try {
-      for (Path p : cluster.pvs()) {
-        devs.add(FileDevice.openReadOnly(p));
-      }
-      String text = new String(MetadataStore.read(devs, "vg").text(), StandardCharsets.UTF_8);
-      return MetadataText.parse(text).vg();
-    } finally {
-      for (FileDevice d : devs) {
-        d.close();
-      }
-    }
+    return cluster.onDisk("vg");
   }
 
   /** The copy of record's seqno in ZooKeeper. */

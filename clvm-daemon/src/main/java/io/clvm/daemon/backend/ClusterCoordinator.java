@@ -67,6 +67,12 @@ public final class ClusterCoordinator implements Coordinator {
   private final Map<String, Held> held = new HashMap<>();
   private final List<Done> commits = new ArrayList<>();
 
+  /**
+   * The holds this command stepped out of as a group member: it takes the lock again only if the
+   * rest of the command needs it ({@link #ensureHeld}).
+   */
+  private final Set<VgHold> steppedOut = new java.util.HashSet<>();
+
   /** Archive and backup files of this command's commits, written once the VG lock is released. */
   private final List<Runnable> afterUnlock = new ArrayList<>();
 
@@ -131,7 +137,9 @@ public final class ClusterCoordinator implements Coordinator {
     return () -> {
       held.remove(vgName, h);
       try {
-        hold.leave(() -> commitGroup(hold)); // a group pending: nobody left to add to it
+        if (!steppedOut.remove(hold)) {
+          hold.leave(() -> commitGroup(hold)); // a group pending: nobody left to add to it
+        }
       } finally {
         runAfterUnlock();
       }
@@ -228,7 +236,7 @@ public final class ClusterCoordinator implements Coordinator {
   @Override
   public VgState pendingVersion(VgState onDisk) {
     Held h = held.get(onDisk.vg().name());
-    if (h == null || !h.hold().heldByMe()) {
+    if (h == null || steppedOut.contains(h.hold()) || !h.hold().heldByMe()) {
       return onDisk;
     }
     PendingGroup g = h.hold().group();
@@ -246,6 +254,7 @@ public final class ClusterCoordinator implements Coordinator {
       throws IOException, InterruptedException, EngineException {
     VolumeGroup read = oldState.vg();
     Held h = held.get(read.name());
+    ensureHeld(h);
     if (h == null || !h.hold().heldByMe()) {
       throw new EngineException("Internal error: VG " + read.name() + " changed without its lock.");
     }
@@ -349,7 +358,7 @@ public final class ClusterCoordinator implements Coordinator {
       o = await(hold, g, f);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable c = e.getCause();
-      comeBack(hold);
+      comeBack(hold); // the old tables come back under the lock, as after any failed commit
       if (stillAt(h.uuid(), g.base().vg().seqno())) {
         restoreLocal(oldState.vg(), next);
       }
@@ -360,7 +369,9 @@ public final class ClusterCoordinator implements Coordinator {
               : "Failed to commit metadata of volume group " + next.name() + ": " + why,
           c instanceof Exception x ? x : null);
     }
-    comeBack(hold);
+    // Nothing more under the lock unless the command needs it (ensureHeld): a member that waited
+    // in the queue again only to return to its client would hold up the commands behind it.
+    steppedOut.add(hold);
     commits.add(new Done(h.uuid(), o.seqno(), changes.changed()));
     return new Committed(o.vg(), o.capacity(), o.archive() ? g.base().metadata() : null);
   }
@@ -384,13 +395,19 @@ public final class ClusterCoordinator implements Coordinator {
     }
   }
 
+  /** A group member whose command needs the VG lock again takes it again. */
+  private void ensureHeld(Held h) throws EngineException {
+    if (h != null && steppedOut.remove(h.hold())) {
+      comeBack(h.hold());
+    }
+  }
+
   /** A member takes the local mutex again (and the cluster lock, if this node let it go). */
   private void comeBack(VgHold hold) throws EngineException {
     try {
       hold.reenter(label, lockTimeout());
     } catch (IOException | RuntimeException e) {
-      throw new EngineException(
-          "Committed, but the VG lock could not be taken again: " + e.getMessage(), e);
+      throw new EngineException("Cannot lock the VG again: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("Interrupted while locking the VG again after its commit");
@@ -516,6 +533,7 @@ public final class ClusterCoordinator implements Coordinator {
     if (h == null) {
       throw new EngineException("Internal error: VG " + vg.name() + " removed without its lock.");
     }
+    ensureHeld(h);
     commitPendingFirst(h, vg);
     try {
       Optional<String> inUse = inUseElsewhere(h.uuid(), vg);
@@ -760,6 +778,7 @@ public final class ClusterCoordinator implements Coordinator {
       long generation = cluster().guard().generation();
       Held h = held.get(vg.name());
       if (h != null) {
+        ensureHeld(h);
         // A table is loaded only from a committed version: a pending group goes first.
         commitPendingFirst(h, vg);
         vg = h.hold().asCommitted(vg);
@@ -820,6 +839,7 @@ public final class ClusterCoordinator implements Coordinator {
 
   @Override
   public void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
+    ensureHeld(held.get(vg.name()));
     try {
       // The table goes and the local activation is forgotten together, under the monitor that
       // propagation's reload holds while it checks the activation (ClusterBackend.applyCallback):

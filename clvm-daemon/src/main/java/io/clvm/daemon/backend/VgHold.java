@@ -42,12 +42,6 @@ public final class VgHold {
   /** New commands waiting for the local mutex (not group members coming back). */
   private final AtomicInteger arriving = new AtomicInteger();
 
-  /**
-   * Group members that stepped aside and will come back for the mutex: the hold is kept for them
-   * (letting the ZooKeeper lock go just before they return would make each take it anew).
-   */
-  private final AtomicInteger returning = new AtomicInteger();
-
   private final ThreadPoolExecutor zkThread;
 
   private LockHandle zk;
@@ -93,7 +87,10 @@ public final class VgHold {
     lock(label, timeout, true);
   }
 
-  /** A group member comes back after its group's commit, to finish its command under the lock. */
+  /**
+   * A group member comes back after its group's commit, when the rest of its command needs the lock
+   * (an activation, another commit); one that needs nothing more never comes back.
+   */
   void reenter(String label, Duration timeout) throws IOException, InterruptedException {
     lock(label, timeout, false);
   }
@@ -107,7 +104,9 @@ public final class VgHold {
     try {
       locked = local.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
-      (fresh ? arriving : returning).decrementAndGet();
+      if (fresh) {
+        arriving.decrementAndGet();
+      }
     }
     if (!locked) {
       throw new io.clvm.cluster.lock.LockTimeoutException(
@@ -175,9 +174,7 @@ public final class VgHold {
       // Decided once: the bound is a clock, and a group must not be left pending while the lock
       // goes back because the clock moved between two looks.
       boolean release =
-          zk != null
-              && (atBound()
-                  || (arriving.get() == 0 && returning.get() == 0 && !local.hasQueuedThreads()));
+          zk != null && (atBound() || (arriving.get() == 0 && !local.hasQueuedThreads()));
       if (group != null && (release || arriving.get() == 0)) {
         commitGroup.run();
       }
@@ -192,7 +189,6 @@ public final class VgHold {
 
   /** A group member lets the next command in while its change waits in the pending group. */
   void stepAside() {
-    returning.incrementAndGet();
     local.unlock();
   }
 
