@@ -546,9 +546,16 @@ public final class ClusterBench {
           continue;
         }
         // VgHold's LOCKED/UNLOCKED: how long one command holds the VG (this node's share of its
-        // lock); a group member steps aside (DEFERRED) while its group commits and comes back
-        // (RELOCKED): both stretches count.
-        if (step.equals("LOCKED") || step.equals("RELOCKED")) {
+        // lock). A group member steps aside (DEFERRED) while its group commits and comes back
+        // (RELOCKED) only if the rest of its command needs the lock: its stretches add up, and a
+        // member that never came back ends its sample at DEFERRED.
+        if (step.equals("LOCKED")) {
+          Long open = heldSoFar.remove(thread);
+          if (open != null) {
+            held.add((double) open);
+          }
+          lockedByThread.put(thread, t);
+        } else if (step.equals("RELOCKED")) {
           lockedByThread.put(thread, t);
         } else if (step.equals("DEFERRED") && lockedByThread.containsKey(thread)) {
           heldSoFar.merge(thread, t - lockedByThread.remove(thread), Long::sum);
@@ -561,6 +568,7 @@ public final class ClusterBench {
           steps.computeIfAbsent(step, k -> new ArrayList<>()).add((double) (t - last));
         }
       }
+      heldSoFar.values().forEach(v -> held.add((double) v)); // members that never came back
     }
     line("### Where a commit's time goes (DEBUG step log lines of all daemons, all runs above)");
     line("");
