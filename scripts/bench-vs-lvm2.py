@@ -15,10 +15,10 @@ Cluster mode (`--modes cluster`, or both): a second loop device of the same size
 embedded ZooKeeper on a free loopback port, the in-memory device-mapper, sessionTimeout 10 s)
 serves it after `clvm cluster import clvmvg`. (A cluster-managed VG is marked so that lvm2 refuses
 to change it, hence a VG of its own; each lvm2 runs with a filter that sees only its own device.)
-Every round then times, alternately: lvm2; clvm in local mode; `bin/clvm` in cluster mode (a
-client JVM that forwards argv over the control socket to clvmd: what an admin types); and the
-same request sent straight to the control socket by this script (the daemon's own time, without
-the client JVM's start-up). After each size the daemon's heap after a full GC (jcmd GC.run, then
+Every round then times, alternately: lvm2; clvm in local mode; `bin/clvm` in cluster mode (what
+an admin types: the launcher's thin client, clvm-forward, sends argv over the control socket to
+clvmd; with CLVM_NO_FORWARDER=1 in the environment a client JVM does it, as before session 4);
+and the same request sent straight to the control socket by this script (the daemon's own time). After each size the daemon's heap after a full GC (jcmd GC.run, then
 GC.heap_info) and its resident memory (/proc/PID/status VmRSS, VmHWM) are recorded.
 Needs root, lvm2 and a built project (mvn -B -q -DskipTests package).
 """
@@ -197,14 +197,17 @@ def main():
     ap.add_argument("--warmup", type=int, default=0,
                     help="rounds run first and not timed (clvmd's JIT warms up over them)")
     ap.add_argument("--modes", default="local,cluster",
-                    help="local, cluster (bin/clvm and the socket), socket (clvmd alone)")
+                    help="local, cluster (bin/clvm and the socket), socket (clvmd alone), jvm"
+                         " (bin/clvm in cluster mode with CLVM_NO_FORWARDER=1: a client JVM"
+                         " forwards, as before the thin client)")
     ap.add_argument("--commands", default="lvs,vgs,lvcreate,lvextend",
                     help="which of lvs,vgs,lvcreate,lvextend to time")
     ap.add_argument("--out", default=os.path.join(ROOT, "build-out", "bench-vs-lvm2.md"))
     a = ap.parse_args()
     modes = a.modes.split(",")
-    local, cluster = "local" in modes, "cluster" in modes or "socket" in modes
-    client = "cluster" in modes  # bin/clvm in cluster mode (a client JVM per command)
+    jvm = "jvm" in modes
+    local, cluster = "local" in modes, "cluster" in modes or "socket" in modes or jvm
+    client = "cluster" in modes  # bin/clvm in cluster mode (the thin client, or a JVM)
     commands = a.commands.split(",")
     rows, memory = [], []
     for n in [int(s) for s in a.sizes.split(",")]:
@@ -234,6 +237,7 @@ def main():
                     fill_vg(xenv, work, "clvmvg", n)
                 daemon, dconf, dsock = start_clvmd(work, devs[1])
                 denv = dict(os.environ, CLVM_CONF=dconf)
+                jenv = dict(denv, CLVM_NO_FORWARDER="1")
                 r = daemon_request(dsock, "clvm", ["cluster", "import", "clvmvg"])
                 if r.get("exitCode") != 0:
                     r = sh([CLVM, "cluster", "import", "clvmvg"], denv)
@@ -244,13 +248,15 @@ def main():
                 bin/clvm, then the same kind of request straight over the socket, alternately."""
                 acc = {}
                 for i in range(a.warmup + a.runs):
-                    lcmd, ccmd, xcmd, scmd = mk(i)
+                    lcmd, ccmd, xcmd, scmd, jcmd = mk(i)
                     if i < a.warmup:  # the same commands, untimed
                         timed(lcmd, lenv)
                         if local:
                             timed([CLVM] + ccmd[:1] + dv + ccmd[1:], cenv)
                         if client:
                             timed([CLVM] + xcmd, denv)
+                        if jvm:
+                            timed([CLVM] + jcmd, jenv)
                         if cluster:
                             timed_socket(dsock, scmd[0], scmd[1:])
                         continue
@@ -260,6 +266,8 @@ def main():
                             timed([CLVM] + ccmd[:1] + dv + ccmd[1:], cenv))
                     if client:
                         acc.setdefault("cli", []).append(timed([CLVM] + xcmd, denv))
+                    if jvm:
+                        acc.setdefault("jvm", []).append(timed([CLVM] + jcmd, jenv))
                     if cluster:
                         acc.setdefault("socket", []).append(timed_socket(dsock, scmd[0], scmd[1:]))
                 rows.append((n, name, acc))
@@ -269,18 +277,20 @@ def main():
 
             if "lvs" in commands:
                 series("lvs", lambda i: (["lvs", "benchvg"], ["lvs", "benchvg"], ["lvs", "clvmvg"],
-                                       ["lvs", "clvmvg"]))
+                                       ["lvs", "clvmvg"], ["lvs", "clvmvg"]))
             if "vgs" in commands:
                 series("vgs", lambda i: (["vgs", "benchvg"], ["vgs", "benchvg"], ["vgs", "clvmvg"],
-                                       ["vgs", "clvmvg"]))
+                                       ["vgs", "clvmvg"], ["vgs", "clvmvg"]))
             if "lvcreate" in commands or "lvextend" in commands:  # lvextend extends c0/s0
                 series("lvcreate", lambda i: (create("benchvg", "l%d" % i), create("benchvg", "c%d" % i),
-                                            create("clvmvg", "c%d" % i), create("clvmvg", "s%d" % i)))
+                                            create("clvmvg", "c%d" % i), create("clvmvg", "s%d" % i),
+                                            create("clvmvg", "j%d" % i)))
             if "lvextend" in commands:
                 series("lvextend", lambda i: (["lvextend", "-L", "+1m", "benchvg/l0"],
                                             ["lvextend", "-L", "+1m", "benchvg/c0"],
                                             ["lvextend", "-L", "+1m", "clvmvg/c0"],
-                                            ["lvextend", "-L", "+1m", "clvmvg/s0"]))
+                                            ["lvextend", "-L", "+1m", "clvmvg/s0"],
+                                            ["lvextend", "-L", "+1m", "clvmvg/j0"]))
             if daemon:
                 m = daemon_memory(daemon.pid)
                 m["lvs"] = n
@@ -300,6 +310,8 @@ def main():
         cols.append(("local", "clvm local"))
     if client:
         cols.append(("cli", "clvm cluster (bin/clvm → clvmd)"))
+    if jvm:
+        cols.append(("jvm", "clvm cluster (client JVM → clvmd)"))
     if cluster:
         cols.append(("socket", "clvmd (socket only)"))
     head = "| LVs | command | " + " | ".join("%s ms" % c[1] for c in cols) + " | " + " | ".join(

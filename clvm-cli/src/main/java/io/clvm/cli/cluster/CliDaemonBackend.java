@@ -35,6 +35,9 @@ public final class CliDaemonBackend implements DaemonBackend {
   /** Commands after which the user sees {@code applied on N/M nodes}. */
   static final Set<String> REPORTS_PROPAGATION = Set.of("lvextend", "lvreduce", "lvresize");
 
+  /** The commands with {@link RemoteOptions} ({@code --node}, {@code --all-nodes}). */
+  static final Set<String> TAKES_NODE_OPTIONS = Set.of("lvchange", "vgchange");
+
   private ClusterBackend backend;
   private RemoteRequests requests;
 
@@ -86,6 +89,11 @@ public final class CliDaemonBackend implements DaemonBackend {
   static ControlResponse dispatch(ClusterBackend b, RemoteRequests remote, ControlRequest request)
       throws Exception {
     List<String> argv = request.argv() == null ? List.of() : request.argv();
+    if (!TAKES_NODE_OPTIONS.contains(request.command())) {
+      // Other commands have no --node: their parser refuses it (exit 3), as the Java CLI's own
+      // check did before forwarding; a thin client forwards without that check.
+      return execute(b, request);
+    }
     List<String> rest = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     boolean all = false;
