@@ -17,7 +17,6 @@ public final class Session implements Console {
   private final PrintWriter out;
   private final PrintWriter err;
   private final InputStream in;
-  private final boolean interactive;
   private final Map<String, String> env;
   private boolean yes;
   // integ: set when clvmd runs this command for a client: the daemon's configuration and its
@@ -35,7 +34,6 @@ public final class Session implements Console {
     this.out = out;
     this.err = err;
     this.in = in;
-    this.interactive = interactive;
     this.env = env;
   }
 
@@ -118,23 +116,54 @@ public final class Session implements Console {
     if (yes) {
       return true;
     }
-    out.print(question + " [y/n]: ");
-    out.flush();
-    if (!interactive) {
-      // lvm2 reads the answer from a terminal; with none (a script, a pipe) clvm refuses rather
-      // than guess, and says so: -y answers yes.
-      out.println("[n]");
-      out.flush();
-      err.println("  No terminal to answer the question: use -y to answer yes.");
+    // lvm2's yes_no_prompt: the question on standard error, the answer read from standard input
+    // whether or not it is a terminal (scripts pipe "y" in); y, yes, n or no in any case, blanks
+    // around it ignored; anything else is warned about and asked again; end of input is "no",
+    // shown as [n]. A last line without its newline is not an answer, as in lvm2.
+    while (true) {
+      err.print(question + " [y/n]: ");
       err.flush();
-      return false;
+      Answer a = readAnswer();
+      if (a == null) {
+        err.println("[n]");
+        err.flush();
+        return false;
+      }
+      String word = a.text().strip();
+      String lower = word.toLowerCase(java.util.Locale.ROOT);
+      if (a.complete() && (lower.equals("y") || lower.equals("yes"))) {
+        return true;
+      }
+      if (a.complete() && (lower.equals("n") || lower.equals("no"))) {
+        return false;
+      }
+      err.println("  WARNING: Invalid input '" + word + "'.");
     }
+  }
+
+  /** One line typed in answer; {@code complete} when it ended with a newline. */
+  private record Answer(String text, boolean complete) {}
+
+  private BufferedReader answers;
+
+  /** The next line of standard input, or null at its end. */
+  private Answer readAnswer() {
+    if (answers == null) {
+      // one reader for the session: a second question must not lose what the first read ahead
+      answers = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+    StringBuilder line = new StringBuilder();
     try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      String answer = r.readLine();
-      return answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
+      int c;
+      while ((c = answers.read()) != -1) {
+        if (c == '\n') {
+          return new Answer(line.toString(), true);
+        }
+        line.append((char) c);
+      }
     } catch (IOException e) {
-      return false;
+      // an unreadable input answers nothing, as its end does
     }
+    return line.length() == 0 ? null : new Answer(line.toString(), false);
   }
 }

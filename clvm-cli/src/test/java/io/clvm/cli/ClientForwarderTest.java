@@ -7,10 +7,7 @@ import io.clvm.daemon.control.ControlProtocol;
 import io.clvm.daemon.control.ControlRequest;
 import io.clvm.daemon.control.ControlResponse;
 import io.clvm.daemon.control.ControlServer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -80,16 +77,8 @@ class ClientForwarderTest {
 
   /** The Java CLI in this JVM with {@code env} as its environment. */
   static Out java(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            env);
-    return new Out(Main.run(args, s), out.toString(), err.toString());
+    CapturedCli.Outcome o = CapturedCli.run(env, "", args);
+    return new Out(o.exit(), o.out(), o.err());
   }
 
   private Path socket() {

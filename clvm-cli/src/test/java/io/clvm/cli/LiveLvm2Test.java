@@ -2,9 +2,6 @@ package io.clvm.cli;
 
 import io.clvm.testing.lvm2.Lvm2Oracle;
 import io.clvm.testing.lvm2.TestLoopDevice;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,18 +61,18 @@ abstract class LiveLvm2Test {
   }
 
   Result clvm(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
+    return clvmWithInput("", args);
+  }
+
+  /** {@link #clvm} with {@code stdin} as standard input (answers to prompts). */
+  Result clvmWithInput(String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add(devices);
-    int status = Main.run(all.toArray(new String[0]), s);
-    return new Result(status, out.toString(), err.toString());
+    CapturedCli.Outcome o =
+        CapturedCli.run(
+            Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()),
+            stdin,
+            all.toArray(new String[0]));
+    return new Result(o.exit(), o.out(), o.err());
   }
 }

@@ -132,7 +132,8 @@ class MainTest {
             false,
             Map.of());
     assertEquals(false, s.confirm("Really?"));
-    assertEquals("Really? [y/n]: [n]\n", out.toString());
+    assertEquals("", out.toString());
+    assertEquals("Really? [y/n]: [n]\n", err.toString());
     s.assumeYes(true);
     assertEquals(true, s.confirm("Really?"));
   }

@@ -1,13 +1,8 @@
 package io.clvm.cli.cluster;
 
-import io.clvm.cli.Main;
-import io.clvm.cli.Session;
 import io.clvm.testing.cluster.NodeConfig;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -50,15 +45,8 @@ final class OneDaemonFixture {
 
   /** {@code clvm args...} with {@code CLVM_CONF=conf}, through the CLI's real entry point. */
   static Run run(Path conf, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Session s =
-        new Session(
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            new ByteArrayInputStream(new byte[0]),
-            false,
-            Map.of("CLVM_CONF", conf.toString()));
-    return new Run(Main.run(args, s), out.toString(), err.toString());
+    io.clvm.cli.CapturedCli.Outcome o =
+        io.clvm.cli.CapturedCli.run(Map.of("CLVM_CONF", conf.toString()), "", args);
+    return new Run(o.exit(), o.out(), o.err());
   }
 }

@@ -18,12 +18,21 @@ final class Command {
   record Output(int exitCode, String stdout, String stderr) {}
 
   static Output run(List<String> argv, Map<String, String> env, long timeoutSeconds) {
+    return run(argv, env, timeoutSeconds, "");
+  }
+
+  /** As {@link #run(List, Map, long)}, with {@code stdin} as the command's standard input. */
+  static Output run(List<String> argv, Map<String, String> env, long timeoutSeconds, String stdin) {
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     try {
       Process p = pb.start();
-      p.getOutputStream().close();
+      try (java.io.OutputStream in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the command exited before it read everything: its output says what it made of it
+      }
       // Both pipes are drained concurrently, or a chatty command blocks on a full pipe.
       CompletableFuture<String> out = drain(p.getInputStream());
       CompletableFuture<String> err = drain(p.getErrorStream());

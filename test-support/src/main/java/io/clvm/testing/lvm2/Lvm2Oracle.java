@@ -139,10 +139,15 @@ public final class Lvm2Oracle implements AutoCloseable {
 
   /** Runs {@code lvm <args>}, e.g. {@code run("vgck", "vga")}. */
   public Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** Runs {@code lvm <args>} with {@code stdin} as its standard input (answers to prompts). */
+  public Result runWithInput(String stdin, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add("lvm");
     argv.addAll(Arrays.asList(args));
-    Command.Output out = Command.run(argv, env, 120);
+    Command.Output out = Command.run(argv, env, 120, stdin);
     return new Result(List.copyOf(argv), out.exitCode(), out.stdout(), out.stderr());
   }
 
