@@ -93,7 +93,7 @@ public class Engine {
   }
 
   MetadataWriter writer() {
-    return new MetadataWriter(config, console, commandLine);
+    return new MetadataWriter(config, console, commandLine, parsedVgs());
   }
 
   /** The VG write lock (global.lock_dir/V_vg). */
@@ -240,8 +240,14 @@ public class Engine {
     return activator.kernelState(config.activation());
   }
 
+  /**
+   * Local mode's parsed texts: one command's own (a process per command), so that the text it
+   * commits is not parsed again by the commit's check, nor the VG's old text by the commit's scan.
+   */
+  private final ParsedVgs ownParsed = new ParsedVgs();
+
   private ParsedVgs parsedVgs() {
-    return coordinator == null ? null : coordinator.parsedVgs();
+    return coordinator == null ? ownParsed : coordinator.parsedVgs();
   }
 
   /** Scans the candidate devices. */

@@ -34,11 +34,17 @@ final class MetadataWriter {
   private final EngineConfig config;
   private final Console console;
   private final String commandLine;
+  private final ParsedVgs parsed;
 
-  MetadataWriter(EngineConfig config, Console console, String commandLine) {
+  /**
+   * @param parsed the parsed texts the command's scans use: the text committed is kept there with
+   *     its model, so the commit's check and the scans after it do not parse it
+   */
+  MetadataWriter(EngineConfig config, Console console, String commandLine, ParsedVgs parsed) {
     this.config = config;
     this.console = console;
     this.commandLine = commandLine;
+    this.parsed = parsed;
   }
 
   /**
@@ -77,7 +83,7 @@ final class MetadataWriter {
     }
     long start = System.nanoTime();
     try {
-      MetadataStore.commit(devices, next.name(), next.seqno(), bytes);
+      MetadataStore.commit(devices, next.name(), next.seqno(), bytes, parsed.texts());
       // DEBUG: the CLI shares this logger configuration, and its stderr stays lvm2's.
       LOG.debug(
           "metadata commit vg={} seqno={} mode=local command=\"{}\" bytes={} duration_ms={}",
@@ -98,7 +104,7 @@ final class MetadataWriter {
   private byte[] onDiskText(VolumeGroup vg) {
     MetadataHeader header =
         MetadataHeader.now("Write from " + commandLine + ".", config.systemId());
-    return MetadataText.printOnDisk(new VgMetadata(vg, header)).getBytes(StandardCharsets.UTF_8);
+    return parsed.printOnDisk(new VgMetadata(vg, header)).getBytes(StandardCharsets.UTF_8);
   }
 
   private static PvScan scanOf(Scan scan, VgState old, PhysicalVolume pv) {

@@ -1,98 +1,112 @@
 package io.clvm.engine;
 
+import io.clvm.format.MetadataException;
+import io.clvm.format.model.MetadataText;
+import io.clvm.format.model.PhysicalVolume;
 import io.clvm.format.model.VgMetadata;
+import io.clvm.format.model.VolumeGroup;
 import io.clvm.format.store.ParsedTexts;
 import io.clvm.format.text.ConfigSection;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * clvmd's parsed metadata, shared by all its commands and scans: each distinct metadata text is
- * lexed and parsed once ({@link ParsedTexts}, content-addressed: the bytes read from the disks must
- * equal the parsed ones) and imported into the model once. Every command still reads the disks
+ * lexed and parsed once and imported into the model once ({@link ParsedTexts}, content-addressed:
+ * the bytes read from the disks must equal the kept ones). Every command still reads the disks
  * under its lock, so another node's or lvm2's commit is always seen: its text is new bytes, which
- * miss both caches. What is saved is the CPU of parsing the same VG version again, 3–5 times per
- * write command before (the lock's repair check, the engine's scan, the roll-forward check, the
- * precommit, the rescan after the commit).
+ * miss. What is saved is the CPU of parsing the same VG version again, 3–5 times per write command
+ * before (the lock's repair check, the engine's scan, the roll-forward check, the precommit, the
+ * rescan after the commit), and, for a text this daemon printed itself ({@link #printOnDisk}), the
+ * parse altogether: the model it was printed from is the model the text parses to.
  *
- * <p>A model is kept by the identity of the parsed tree it was imported from: {@link ParsedTexts}
- * hands out one tree per distinct text, so the same tree means the same bytes. The model classes
- * are immutable, so commands may share one.
+ * <p>A model is kept with its text's bytes, not with the parsed tree (which takes three times the
+ * model's heap): a VG of 10,000 LVs stays parsed within clvmd's -Xmx256m. The model classes are
+ * immutable, so commands may share one.
  */
 public final class ParsedVgs {
   /** Distinct texts kept: a VG's current and previous versions, for a few VGs. */
   static final int ENTRIES = 8;
 
-  /** Text bytes kept in all. */
-  static final long BYTES = 4L << 20;
+  /**
+   * Estimated heap of the kept texts, trees and models: three versions of a 10,000-LV VG (2.8 MB of
+   * text and a 5 MB model each) beside one command's transient copies in -Xmx256m.
+   */
+  static final long HEAP = 32L << 20;
 
   /**
-   * The largest text kept, about 3,500 LVs of one segment: a text's tree and model take about ten
-   * times its size in the heap, and clvmd's -Xmx256m must hold them beside one command's transient
-   * copies (a 10,000-LV text is 2.8 MB: two versions kept ran a 10,000-LV lvextend out of heap).
-   * Larger texts are parsed on every read, as before.
+   * The largest text whose parsed tree is kept until its model is imported: about 3,500 LVs of one
+   * segment (a tree takes seven times its text). A larger text whose model is not attached yet is
+   * parsed again by the reader that imports it.
    */
-  static final int MAX_TEXT = 1 << 20;
+  static final int MAX_TREE_TEXT = 1 << 20;
 
-  private final ParsedTexts texts = new ParsedTexts(ENTRIES, BYTES, MAX_TEXT);
-  private final Map<Tree, VgMetadata> models =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Tree, VgMetadata> eldest) {
-          return size() > ENTRIES;
-        }
-      };
+  private final ParsedTexts texts = new ParsedTexts(ENTRIES, HEAP, MAX_TREE_TEXT);
 
   /** The parsed texts, for the store's scans and precommits. */
   public ParsedTexts texts() {
     return texts;
   }
 
-  /**
-   * A tree as a key by identity: ConfigSection's own equals compares whole trees (and its hashCode
-   * walks one), far too slow for a look-up.
-   */
-  private record Tree(ConfigSection root) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Tree t && t.root == root;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(root);
-    }
+  /** The model of {@code text} (a metadata area's text, without NUL), if kept. */
+  VgMetadata model(byte[] text) {
+    return (VgMetadata) texts.model(text);
   }
 
-  /** The model imported from {@code tree}, if kept. */
-  synchronized VgMetadata model(ConfigSection tree) {
-    return tree == null ? null : models.get(new Tree(tree));
+  /** Keeps {@code model}, imported from {@code text}, with the text (if the text is kept). */
+  void keep(byte[] text, VgMetadata model) {
+    texts.attach(text, model);
   }
 
   /**
-   * The model of a whole metadata text (a copy of record from ZooKeeper: the same bytes the disks
-   * hold, so usually parsed already by a scan or by this node's own precommit).
+   * The model of {@code text} read from a metadata area ({@code device}, {@code offset}, for
+   * messages), imported from {@code tree} (the scan's parse of it, null: parsed now) unless kept;
+   * then kept.
    */
-  public VgMetadata parse(String text) throws io.clvm.format.MetadataException {
-    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    ConfigSection tree = texts.tree(bytes);
-    VgMetadata m = model(tree);
+  VgMetadata model(byte[] text, String device, long offset, ConfigSection tree)
+      throws MetadataException {
+    VgMetadata m = model(text);
     if (m == null) {
-      m =
-          io.clvm.format.model.MetadataText.parse(
-              bytes, 0, bytes.length, null, io.clvm.format.MetadataException.UNKNOWN_OFFSET, tree);
-      keep(tree, m, bytes.length);
+      m = MetadataText.parse(text, 0, text.length, device, offset, tree);
+      keep(text, m);
     }
     return m;
   }
 
   /**
-   * Keeps the model imported from {@code tree}, the parse of a text of {@code textBytes} bytes:
-   * only if the text itself is kept (else its tree is never seen again, and would only hold heap).
+   * The model of a whole metadata text (a copy of record from ZooKeeper: the same bytes the disks
+   * hold, so usually parsed already by a scan or printed by this node's own commit).
    */
-  synchronized void keep(ConfigSection tree, VgMetadata model, int textBytes) {
-    if (tree != null && texts.keeps(textBytes)) {
-      models.put(new Tree(tree), model);
+  public VgMetadata parse(String text) throws MetadataException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    VgMetadata m = model(bytes);
+    if (m == null) {
+      // Checked and kept as a scan keeps a text it reads, then imported.
+      ConfigSection tree = texts.tree(bytes);
+      m = model(bytes, null, MetadataException.UNKNOWN_OFFSET, tree);
     }
+    return m;
+  }
+
+  /**
+   * Prints {@code m} in the on-disk flavour and keeps the text with {@code m} as its model: the
+   * precommit's check of the text and the scans that read it back find it parsed, as if this daemon
+   * had read it from the disks. (Printing then parsing gives the same model and summary: {@code
+   * ParsedVgsTest} checks it on lvm2's fixtures and on large VGs.)
+   */
+  public String printOnDisk(VgMetadata m) {
+    String text = MetadataText.printOnDisk(m);
+    texts.printed(text.getBytes(StandardCharsets.UTF_8), summary(m.vg()), m);
+    return text;
+  }
+
+  /** What the store's parse of a text printed from {@code vg} says of it. */
+  static ParsedTexts.Summary summary(VolumeGroup vg) {
+    List<String> pvIds = new ArrayList<>(vg.pvs().size());
+    for (PhysicalVolume pv : vg.pvs()) {
+      pvIds.add(pv.id().raw());
+    }
+    return new ParsedTexts.Summary(vg.name(), vg.id().dashed(), vg.seqno(), pvIds);
   }
 }

@@ -317,20 +317,17 @@ public final class Scan implements AutoCloseable {
         throw new EngineException(refusal.get());
       }
     }
-    io.clvm.format.text.ConfigSection tree = read.current().tree();
-    VgMetadata metadata = parsed == null ? null : parsed.model(tree);
-    if (metadata == null) {
-      try {
-        byte[] text = read.text();
-        metadata =
-            MetadataText.parse(
-                text, 0, text.length, read.current().device(), read.current().textOffset(), tree);
-      } catch (MetadataException e) {
-        throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
-      }
-      if (parsed != null) {
-        parsed.keep(tree, metadata, read.text().length);
-      }
+    VgMetadata metadata;
+    try {
+      byte[] text = read.text();
+      io.clvm.format.text.ConfigSection tree = read.current().tree();
+      metadata =
+          parsed == null
+              ? MetadataText.parse(
+                  text, 0, text.length, read.current().device(), read.current().textOffset(), tree)
+              : parsed.model(text, read.current().device(), read.current().textOffset(), tree);
+    } catch (MetadataException e) {
+      throw new EngineException("Cannot process volume group " + vgName + ": " + e.getMessage());
     }
     Map<String, PvScan> byPv = new LinkedHashMap<>();
     for (PvScan s : read.pvs()) {

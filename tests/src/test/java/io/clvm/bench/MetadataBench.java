@@ -3,6 +3,7 @@ package io.clvm.bench;
 import io.clvm.format.alloc.LvOperations;
 import io.clvm.format.alloc.SizeSpec;
 import io.clvm.format.disk.LvmCrc;
+import io.clvm.format.model.LogicalVolume;
 import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.VgMetadata;
 import io.clvm.format.text.BigVgText;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -42,12 +44,17 @@ public class MetadataBench {
   private String text;
   private byte[] bytes;
   private VgMetadata parsed;
+  private io.clvm.format.model.VolumeGroup withOneMore;
 
   @Setup
   public void setUp() throws Exception {
     text = BigVgText.generate(lvCount);
     bytes = text.getBytes(StandardCharsets.UTF_8);
     parsed = MetadataText.parse(text);
+    withOneMore =
+        LvOperations.create(
+                parsed.vg(), LvOperations.CreateRequest.linear("bench_new", SizeSpec.extents(2)))
+            .vg();
   }
 
   @Benchmark
@@ -56,9 +63,35 @@ public class MetadataBench {
         bytes, 0, bytes.length, null, io.clvm.format.MetadataException.UNKNOWN_OFFSET);
   }
 
+  /**
+   * A VG whose LVs the printer has not seen (new objects of the same content): every LV's section
+   * is formatted, as in the first print of a VG by a process.
+   */
+  @State(Scope.Thread)
+  public static class FreshLvs {
+    VgMetadata vg;
+
+    @Setup(Level.Invocation)
+    public void copyLvs(MetadataBench b) {
+      List<LogicalVolume> lvs =
+          b.parsed.vg().lvs().stream().map(l -> l.withName(l.name())).toList();
+      vg = new VgMetadata(b.parsed.vg().toBuilder().lvs(lvs).build(), b.parsed.header());
+    }
+  }
+
   @Benchmark
-  public String print() {
-    return MetadataText.printOnDisk(parsed);
+  public String print(FreshLvs fresh) {
+    return MetadataText.printOnDisk(fresh.vg);
+  }
+
+  /**
+   * The next version of a VG printed before, with one LV added (a commit of lvcreate): only the new
+   * LV's section is formatted, the others are the printer's sections of the last print.
+   */
+  @Benchmark
+  public String printAfterLvcreate() {
+    MetadataText.printOnDisk(parsed);
+    return MetadataText.printOnDisk(new VgMetadata(withOneMore, parsed.header()));
   }
 
   @Benchmark

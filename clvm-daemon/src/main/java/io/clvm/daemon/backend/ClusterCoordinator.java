@@ -20,7 +20,6 @@ import io.clvm.engine.VgState;
 import io.clvm.format.model.ClusterMarking;
 import io.clvm.format.model.LogicalVolume;
 import io.clvm.format.model.MetadataHeader;
-import io.clvm.format.model.MetadataText;
 import io.clvm.format.model.PhysicalVolume;
 import io.clvm.format.model.Segment;
 import io.clvm.format.model.StripedSegment;
@@ -765,7 +764,8 @@ public final class ClusterCoordinator implements Coordinator {
 
   private String text(VolumeGroup vg, long seqno) {
     MetadataHeader header = MetadataHeader.now("Write from " + label + ".", null);
-    return MetadataText.printOnDisk(new VgMetadata(vg.withSeqno(seqno), header));
+    // Kept with its model: the precommit's check and the scans after the commit do not parse it.
+    return backend.parsedVgs().printOnDisk(new VgMetadata(vg.withSeqno(seqno), header));
   }
 
   @Override

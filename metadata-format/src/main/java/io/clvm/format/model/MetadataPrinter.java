@@ -4,7 +4,9 @@ import io.clvm.format.text.ConfigPrinter;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -201,17 +203,31 @@ public final class MetadataPrinter {
     }
     f.line("logical_volumes {");
     f.inc();
+    // Each LV's section is formatted once per version of it (see PrintedLvs): a new version of
+    // a large VG reuses the sections of the LVs it did not change.
+    PrintedLvs.Context c = PrintedLvs.context(vg, file, zone);
+    Map<LogicalVolume, String> last = PrintedLvs.last(vg, c);
+    IdentityHashMap<LogicalVolume, String> now = new IdentityHashMap<>(vg.lvs().size() * 2);
+    int reused = 0;
     // lvm2 writes visible LVs first, then hidden ones, each in VG order.
-    for (LogicalVolume lv : vg.lvs()) {
-      if (lv.visible()) {
-        lv(f, vg, lv);
+    for (int pass = 0; pass < 2; pass++) {
+      for (LogicalVolume lv : vg.lvs()) {
+        if (lv.visible() != (pass == 0)) {
+          continue;
+        }
+        String section = last.get(lv);
+        if (section == null) {
+          TextFormatter one = new TextFormatter(file, 512, f.indent());
+          lv(one, vg, lv);
+          section = one.toString();
+        } else {
+          reused++;
+        }
+        now.put(lv, section);
+        f.raw(section);
       }
     }
-    for (LogicalVolume lv : vg.lvs()) {
-      if (!lv.visible()) {
-        lv(f, vg, lv);
-      }
-    }
+    PrintedLvs.remember(vg, c, now, reused);
     f.dec();
     f.line("}");
   }

@@ -19,8 +19,18 @@ final class TextFormatter {
   private int indent;
 
   TextFormatter(boolean file, int capacity) {
+    this(file, capacity, 0);
+  }
+
+  /** A formatter for a part of a text that starts at indentation level {@code indent}. */
+  TextFormatter(boolean file, int capacity, int indent) {
     this.file = file;
     this.out = new StringBuilder(capacity);
+    this.indent = indent;
+  }
+
+  int indent() {
+    return indent;
   }
 
   boolean file() {

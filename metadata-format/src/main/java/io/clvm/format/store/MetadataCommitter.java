@@ -48,7 +48,18 @@ public final class MetadataCommitter {
   public static List<MetadataCopy> commit(
       List<? extends DiskDevice> devices, String vgName, long seqno, byte[] text)
       throws IOException {
-    PreparedCommit p = precommit(devices, vgName, seqno, text);
+    return commit(devices, vgName, seqno, text, null);
+  }
+
+  /** {@link #commit(List, String, long, byte[])} with {@code parsed} texts (null: none). */
+  public static List<MetadataCopy> commit(
+      List<? extends DiskDevice> devices,
+      String vgName,
+      long seqno,
+      byte[] text,
+      ParsedTexts parsed)
+      throws IOException {
+    PreparedCommit p = precommit(devices, vgName, seqno, text, parsed);
     p.commit();
     return p.copies();
   }

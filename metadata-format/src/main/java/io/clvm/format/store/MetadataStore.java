@@ -60,4 +60,15 @@ public final class MetadataStore {
       throws IOException {
     return MetadataCommitter.commit(devices, vgName, seqno, text);
   }
+
+  /** {@link #commit(List, String, long, byte[])} with {@code parsed} texts (null: none). */
+  public static List<MetadataCopy> commit(
+      List<? extends DiskDevice> devices,
+      String vgName,
+      long seqno,
+      byte[] text,
+      ParsedTexts parsed)
+      throws IOException {
+    return MetadataCommitter.commit(devices, vgName, seqno, text, parsed);
+  }
 }

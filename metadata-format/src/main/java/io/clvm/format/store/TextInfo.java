@@ -15,6 +15,11 @@ import java.util.List;
  */
 record TextInfo(String vgName, String vgId, long seqno, List<String> pvIds, ConfigSection tree) {
 
+  /** The same facts without the tree (kept where the tree would take too much heap). */
+  TextInfo withoutTree() {
+    return tree == null ? this : new TextInfo(vgName, vgId, seqno, pvIds, null);
+  }
+
   /**
    * Parses and checks a text as lvm2 does before accepting it from a metadata area.
    *
