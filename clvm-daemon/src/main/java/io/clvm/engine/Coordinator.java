@@ -27,10 +27,24 @@ public interface Coordinator {
   Committed commit(VgState old, VolumeGroup next) throws EngineException;
 
   /**
-   * A commit's outcome: the VG as written and the 80 % capacity warning the daemon computed where
-   * it read the metadata areas (printing the text again to compute it here would cost a copy).
+   * A commit's outcome: the VG as written, the 80 % capacity warning the daemon computed where it
+   * read the metadata areas (printing the text again to compute it here would cost a copy), and the
+   * version it replaced on the disks, to archive (null: none, e.g. a member of a group commit,
+   * whose group's committer archives the group's base once).
    */
-  record Committed(VolumeGroup vg, java.util.Optional<String> capacityWarning) {}
+  record Committed(
+      VolumeGroup vg,
+      java.util.Optional<String> capacityWarning,
+      io.clvm.format.model.VgMetadata replaced) {}
+
+  /**
+   * What a command holding the VG's lock reads in place of {@code onDisk}: clvmd's pending version
+   * of a group commit when one waits on top of the version the disks have (see
+   * docs/cluster-protocol.md, "Lock sharing and group commit"). By default the disks' version.
+   */
+  default VgState pendingVersion(VgState onDisk) {
+    return onDisk;
+  }
 
   /**
    * Runs {@code archive} and then {@code backup} (the lvm2-style files of a commit of {@code

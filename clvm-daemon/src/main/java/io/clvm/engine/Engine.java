@@ -155,7 +155,7 @@ public class Engine {
       Coordinator.Committed c = coordinator.commit(old, next);
       written = c.vg();
       c.capacityWarning().ifPresent(console::warn);
-      archiveAndBackUp(old, written);
+      archiveAndBackUp(c.replaced(), written);
     } else {
       written = writer().commit(scan, old, next);
     }
@@ -168,13 +168,14 @@ public class Engine {
    * local mode does, but only once the commit point has passed ({@link Coordinator#commit}
    * returned), so that a refused or failed commit leaves no archive of a change that never was.
    */
-  private void archiveAndBackUp(VgState old, io.clvm.format.model.VolumeGroup written) {
+  private void archiveAndBackUp(
+      io.clvm.format.model.VgMetadata old, io.clvm.format.model.VolumeGroup written) {
     MetadataWriter w = writer();
     coordinator.afterUnlock(
         written,
         () -> {
           if (old != null) {
-            w.archive(old.metadata());
+            w.archive(old);
           }
         },
         () -> w.backup(written));
@@ -251,8 +252,14 @@ public class Engine {
 
   /** Scans the candidate devices. */
   Scan scan(boolean writable) throws EngineException {
-    return Scan.of(Devices.candidates(devices), writable, devices, console, parsedVgs())
-        .foreign(config.systemId(), foreign);
+    return withPending(
+        Scan.of(Devices.candidates(devices), writable, devices, console, parsedVgs())
+            .foreign(config.systemId(), foreign));
+  }
+
+  /** Cluster mode: a VG under this command's lock reads as its group's pending version. */
+  private Scan withPending(Scan scan) {
+    return coordinator == null ? scan : scan.pending(coordinator::pendingVersion);
   }
 
   /**
@@ -272,8 +279,9 @@ public class Engine {
       }
     }
     all.addAll(named);
-    return Scan.of(new java.util.ArrayList<>(all), writable, named, console, parsedVgs())
-        .foreign(config.systemId(), foreign);
+    return withPending(
+        Scan.of(new java.util.ArrayList<>(all), writable, named, console, parsedVgs())
+            .foreign(config.systemId(), foreign));
   }
 
   /** Fails an operation clvm does not have yet, plainly. */

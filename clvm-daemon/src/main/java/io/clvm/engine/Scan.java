@@ -54,6 +54,19 @@ public final class Scan implements AutoCloseable {
     this.shared = shared;
   }
 
+  /**
+   * integ: clvmd's group commit: what a command under the VG lock reads in place of the disks'
+   * version (the pending version of a group, see {@link Coordinator#pendingVersion}); null: the
+   * disks' version.
+   */
+  private java.util.function.UnaryOperator<VgState> pending;
+
+  /** Reads go through {@code p} (clvmd's pending versions); set right after the scan. */
+  Scan pending(java.util.function.UnaryOperator<VgState> p) {
+    this.pending = p;
+    return this;
+  }
+
   /** Duplicate PVs clvm cannot decide on: a VG using one is refused for changes. */
   private final DuplicatePvs.Result duplicates;
 
@@ -321,6 +334,9 @@ public final class Scan implements AutoCloseable {
       s.pvUuid().ifPresent(u -> byPv.put(u, s));
     }
     VgState state = new VgState(metadata, read, byPv);
+    if (pending != null) {
+      state = pending.apply(state);
+    }
     cache.put(vgName, state);
     if (shared != null) {
       shared.put(vgName, state);

@@ -25,6 +25,14 @@ public final class VgState {
     this.pvScans = Map.copyOf(pvScans);
   }
 
+  /**
+   * The same devices carrying another version of the VG: clvmd's pending version of a group commit
+   * (see {@link Coordinator#pendingVersion}), which has the PVs of the version read.
+   */
+  public VgState withVg(VolumeGroup vg) {
+    return new VgState(new VgMetadata(vg, metadata.header()), read, pvScans);
+  }
+
   public VolumeGroup vg() {
     return metadata.vg();
   }

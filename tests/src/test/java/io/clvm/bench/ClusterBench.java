@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -332,7 +333,7 @@ public final class ClusterBench {
   }
 
   private void throughput(BenchCluster c, Observer obs, List<String> nodes) throws Exception {
-    line("### Commits per second on one VG");
+    line("### Changes and metadata commits per second on one VG");
     line("");
     line(
         "Each client loops `lvcreate -an -Zn -l 1 -n tN %s` + `lvremove -f %s/tN` (two commits)"
@@ -340,9 +341,16 @@ public final class ClusterBench {
         VG, VG, o.iterations());
     line("");
     line(
-        "| nodes | clients per node | commits | wall s | commits/s | command p50 ms | p99 ms |"
-            + " max ms | commit → applied on 3/3 p50 ms | p99 ms | max ms |");
-    line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "A *change* is a command that changed the metadata (each lvcreate and each lvremove); a"
+            + " *metadata commit* is one seqno increment (one precommit, ZooKeeper commit point and"
+            + " disk commit). With group commit (docs/cluster-protocol.md) one commit can carry the"
+            + " changes of several commands of a node, so the two rates differ.");
+    line("");
+    line(
+        "| nodes | clients per node | changes | metadata commits | changes per commit | wall s |"
+            + " changes/s | commits/s | command p50 ms | p99 ms | max ms | commit → applied on"
+            + " 3/3 p50 ms | p99 ms | max ms |");
+    line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int nodeCount : List.of(1, 3)) {
       for (int perNode : o.clients()) {
@@ -373,15 +381,20 @@ public final class ClusterBench {
         long s1 = seqno(c);
         awaitApplied(obs, nodes, s1);
         Latencies a = obs.latencies(nodes, s0 + 1, s1);
-        int commits = threads * o.iterations() * 2;
+        int changes = threads * o.iterations() * 2;
+        long commits = s1 - s0;
         Stats cmd = Stats.of(new ArrayList<>(lat));
         Stats ap = Stats.of(a.ms());
         line(
-            "| %d | %d | %d | %.1f | **%.0f** | %.1f | %.1f | %.1f | %.0f | %.0f | %.0f |",
+            "| %d | %d | %d | %d | %.2f | %.1f | **%.0f** | %.0f | %.1f | %.1f | %.1f | %.0f | %.0f"
+                + " | %.0f |",
             nodeCount,
             perNode,
+            changes,
             commits,
+            changes / (double) Math.max(1, commits),
             wall,
+            changes / wall,
             commits / wall,
             cmd.p50(),
             cmd.p99(),
@@ -392,9 +405,11 @@ public final class ClusterBench {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("nodes", nodeCount);
         r.put("clientsPerNode", perNode);
+        r.put("changes", changes);
         r.put("commits", commits);
         r.put("seqnos", s1 - s0);
         r.put("wallSeconds", wall);
+        r.put("changesPerSecond", changes / wall);
         r.put("commitsPerSecond", commits / wall);
         r.put("commandMs", cmd.map());
         r.put("appliedMs", ap.map());
@@ -491,6 +506,8 @@ public final class ClusterBench {
     }
   }
 
+  private static final Pattern GROUP = Pattern.compile("^VG \\S+: GROUP (\\d+)$");
+
   private static final Pattern STEP =
       Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) (\\w+) +\\[([^\\]]+)\\] (\\S+) - (.*)$");
 
@@ -498,9 +515,11 @@ public final class ClusterBench {
   private void profile(BenchCluster c) throws IOException {
     Map<String, List<Double>> steps = new LinkedHashMap<>();
     List<Double> held = new ArrayList<>();
+    Map<Integer, Integer> groups = new TreeMap<>();
     for (int n = 1; n <= 3; n++) {
       Map<String, Long> lastByThread = new TreeMap<>();
       Map<String, Long> lockedByThread = new TreeMap<>();
+      Map<String, Long> heldSoFar = new TreeMap<>();
       for (String l : Files.readAllLines(c.log(n))) {
         Matcher m = STEP.matcher(l);
         if (!m.matches()) {
@@ -510,26 +529,46 @@ public final class ClusterBench {
         String thread = m.group(3);
         String msg = m.group(5);
         String step;
+        Matcher g = GROUP.matcher(msg);
+        if (g.matches()) {
+          groups.merge(Integer.parseInt(g.group(1)), 1, Integer::sum);
+          continue;
+        }
         if (msg.startsWith("root runs ") || msg.matches("\\S+ runs .*")) {
           lastByThread.put(thread, t);
           continue;
-        } else if ((m.group(4).endsWith("CommitProtocol") || m.group(4).endsWith("Coordinator"))
+        } else if ((m.group(4).endsWith("CommitProtocol")
+                || m.group(4).endsWith("Coordinator")
+                || m.group(4).endsWith("VgHold"))
             && msg.matches("VG \\S+: [A-Z_]+")) {
           step = msg.substring(msg.lastIndexOf(' ') + 1);
         } else {
           continue;
         }
-        // ClusterCoordinator's LOCKED/UNLOCKED: how long one command holds the VG lock.
+        // VgHold's LOCKED/UNLOCKED: how long one command holds the VG (this node's share of its
+        // lock). A group member steps aside (DEFERRED) while its group commits and comes back
+        // (RELOCKED) only if the rest of its command needs the lock: its stretches add up, and a
+        // member that never came back ends its sample at DEFERRED.
         if (step.equals("LOCKED")) {
+          Long open = heldSoFar.remove(thread);
+          if (open != null) {
+            held.add((double) open);
+          }
           lockedByThread.put(thread, t);
+        } else if (step.equals("RELOCKED")) {
+          lockedByThread.put(thread, t);
+        } else if (step.equals("DEFERRED") && lockedByThread.containsKey(thread)) {
+          heldSoFar.merge(thread, t - lockedByThread.remove(thread), Long::sum);
         } else if (step.equals("UNLOCKED") && lockedByThread.containsKey(thread)) {
-          held.add((double) (t - lockedByThread.remove(thread)));
+          long before = Optional.ofNullable(heldSoFar.remove(thread)).orElse(0L);
+          held.add((double) (t - lockedByThread.remove(thread) + before));
         }
         Long last = lastByThread.put(thread, t);
         if (last != null) {
           steps.computeIfAbsent(step, k -> new ArrayList<>()).add((double) (t - last));
         }
       }
+      heldSoFar.values().forEach(v -> held.add((double) v)); // members that never came back
     }
     line("### Where a commit's time goes (DEBUG step log lines of all daemons, all runs above)");
     line("");
@@ -556,11 +595,30 @@ public final class ClusterBench {
     if (!held.isEmpty()) {
       Stats h = Stats.of(held);
       line(
-          "VG lock held per command (LOCKED to UNLOCKED): n %d, mean %.2f ms, p50 %.0f ms, p99 %.0f"
-              + " ms; one VG can take at most 1000 / mean = %.0f commits/s.",
+          "VG held per command (LOCKED to UNLOCKED, without a group member's wait for its group):"
+              + " n %d, mean %.2f ms, p50 %.0f ms, p99 %.0f ms; one VG can take at most 1000 /"
+              + " mean = %.0f commands/s.",
           h.n(), h.mean(), h.p50(), h.p99(), 1000 / Math.max(h.mean(), 0.001));
       line("");
       j.put("lockHeld", h.map());
+    }
+    if (!groups.isEmpty()) {
+      int commits = groups.values().stream().mapToInt(Integer::intValue).sum();
+      int changes = groups.entrySet().stream().mapToInt(e -> e.getKey() * e.getValue()).sum();
+      line(
+          "Changes per metadata commit (the daemons' `GROUP n` lines, all runs above): %d commits"
+              + " carried %d changes, %.2f per commit.",
+          commits, changes, changes / (double) commits);
+      line("");
+      line("| changes in the commit | commits | changes |");
+      line("|---:|---:|---:|");
+      for (var e : groups.entrySet()) {
+        line("| %d | %d | %d |", e.getKey(), e.getValue(), e.getKey() * e.getValue());
+      }
+      line("");
+      Map<String, Object> gj = new LinkedHashMap<>();
+      groups.forEach((k, v) -> gj.put(String.valueOf(k), v));
+      j.put("groupSizes", gj);
     }
     json.put("commitSteps", j);
   }

@@ -5,17 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.dm.Errno;
 import io.clvm.dm.InMemoryDeviceMapper;
-import io.clvm.format.disk.FileDevice;
-import io.clvm.format.model.MetadataText;
-import io.clvm.format.model.VolumeGroup;
-import io.clvm.format.store.MetadataStore;
 import io.clvm.it.harness.CliResult;
 import io.clvm.testing.Await;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,12 +37,7 @@ class ClusterReduceTest {
   @BeforeAll
   void start() throws Exception {
     cluster = new InProcessCluster(dir, 64L << 20, "propagation.timeoutMs = 3000");
-    List<String> args = new ArrayList<>(List.of("pvcreate"));
-    cluster.pvs().forEach(p -> args.add(p.toString()));
-    cluster.ok(1, args.toArray(new String[0]));
-    List<String> vg = new ArrayList<>(List.of("vgcreate", "--shared", "vg"));
-    cluster.pvs().forEach(p -> vg.add(p.toString()));
-    cluster.ok(1, vg.toArray(new String[0]));
+    cluster.sharedVg("vg");
     cluster.ok(1, "lvcreate", "-an", "-l", "8", "-n", "data", "vg");
     for (int n = 1; n <= InProcessCluster.NODES; n++) {
       cluster.ok(n, "lvchange", "-asy", "vg/data");
@@ -64,19 +52,7 @@ class ClusterReduceTest {
   }
 
   private long extentsOnDisk() throws Exception {
-    List<FileDevice> devs = new ArrayList<>();
-    try {
-      for (Path p : cluster.pvs()) {
-        devs.add(FileDevice.openReadOnly(p));
-      }
-      String text = new String(MetadataStore.read(devs, "vg").text(), StandardCharsets.UTF_8);
-      VolumeGroup vg = MetadataText.parse(text).vg();
-      return vg.lv("data").orElseThrow().extentCount();
-    } finally {
-      for (FileDevice d : devs) {
-        d.close();
-      }
-    }
+    return cluster.onDisk("vg").lv("data").orElseThrow().extentCount();
   }
 
   private void assertEveryNodeMaps(long extents) throws Exception {

@@ -54,6 +54,34 @@ final class InProcessCluster implements AutoCloseable, NodesCli {
     return pvs;
   }
 
+  /** VG {@code name} as the PVs' metadata areas have it committed now (read as lvm2 reads it). */
+  io.clvm.format.model.VolumeGroup onDisk(String name) throws Exception {
+    List<io.clvm.format.disk.FileDevice> devs = new ArrayList<>();
+    try {
+      for (Path p : pvs) {
+        devs.add(io.clvm.format.disk.FileDevice.openReadOnly(p));
+      }
+      byte[] text = io.clvm.format.store.MetadataStore.read(devs, name).text();
+      return io.clvm.format.model.MetadataText.parse(
+              new String(text, java.nio.charset.StandardCharsets.UTF_8))
+          .vg();
+    } finally {
+      for (io.clvm.format.disk.FileDevice d : devs) {
+        d.close();
+      }
+    }
+  }
+
+  /** pvcreate of every PV and {@code vgcreate --shared NAME} of them all, on node 1. */
+  void sharedVg(String name) {
+    List<String> args = new ArrayList<>(List.of("pvcreate"));
+    pvs.forEach(p -> args.add(p.toString()));
+    ok(1, args.toArray(new String[0]));
+    List<String> vg = new ArrayList<>(List.of("vgcreate", "--shared", name));
+    pvs.forEach(p -> vg.add(p.toString()));
+    ok(1, vg.toArray(new String[0]));
+  }
+
   @Override
   public Path config(int node) {
     return dir.resolve("node" + node + ".conf");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clvm.engine.ScanCache;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +25,7 @@ class ReportCacheTest {
   @BeforeAll
   void start() throws Exception {
     cluster = new InProcessCluster(dir, 64L << 20);
-    List<String> args = new ArrayList<>(List.of("pvcreate"));
-    cluster.pvs().forEach(p -> args.add(p.toString()));
-    cluster.ok(1, args.toArray(new String[0]));
-    List<String> vg = new ArrayList<>(List.of("vgcreate", "--shared", "vg"));
-    cluster.pvs().forEach(p -> vg.add(p.toString()));
-    cluster.ok(1, vg.toArray(new String[0]));
+    cluster.sharedVg("vg");
   }
 
   @AfterAll

@@ -11,7 +11,8 @@ package io.clvm.cluster.commit;
  * <p>Why that is safe: while the lock is held nobody else commits to the VG (and a lost lock is
  * caught twice: the connection guard's token before every write, and the commit point's version
  * check on {@code state}, which fails if anyone else committed). Any failure forgets what was
- * known, so the next commit reads both again. One command's, not thread-safe.
+ * known, so the next commit reads both again. One lock hold's: in clvmd several commands of a node
+ * share a hold (io.clvm.daemon.backend.VgHold), which guards it with its mutex; not thread-safe.
  */
 public final class HeldState {
   private boolean known;

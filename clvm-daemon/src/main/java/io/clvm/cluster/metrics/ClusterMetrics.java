@@ -6,6 +6,7 @@ import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.activation.ActivationRegistry;
 import io.clvm.cluster.fence.Fencer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -68,6 +69,8 @@ public final class ClusterMetrics {
   private final Map<LockKind, Counter> lockTimeouts = new EnumMap<>(LockKind.class);
   private final Map<String, Counter> commitFailures = new ConcurrentHashMap<>();
   private final Counter commitConflicts;
+  private final DistributionSummary groupSize;
+  private final Counter sharedLocks;
   private final Timer propagationLag;
   private final Timer apply;
   private final Counter applyFailures;
@@ -102,6 +105,17 @@ public final class ClusterMetrics {
     commitConflicts =
         Counter.builder("clvm.commit.conflicts")
             .description("Commits whose version check failed at the commit point (retried)")
+            .register(registry);
+    groupSize =
+        DistributionSummary.builder("clvm.commit.group.size")
+            .description(
+                "Commands whose changes one metadata commit carried (group commit; 1: alone)")
+            .serviceLevelObjectives(1, 2, 3, 4, 6, 8, 12, 16, 32)
+            .register(registry);
+    sharedLocks =
+        Counter.builder("clvm.lock.shared")
+            .description(
+                "VG lock acquisitions served by a hold this node already had (no ZooKeeper trip)")
             .register(registry);
     propagationLag =
         histogram(Timer.builder("clvm.propagation.lag"))
@@ -180,6 +194,16 @@ public final class ClusterMetrics {
 
   public void commitConflict() {
     commitConflicts.increment();
+  }
+
+  /** One metadata commit of clvmd's engine that carried the changes of {@code commands}. */
+  public void commitGroup(int commands) {
+    groupSize.record(commands);
+  }
+
+  /** A command took a VG lock this node held already (lock sharing). */
+  public void lockShared() {
+    sharedLocks.increment();
   }
 
   // ---- locks

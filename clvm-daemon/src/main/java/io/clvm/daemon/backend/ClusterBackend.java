@@ -164,6 +164,16 @@ public final class ClusterBackend implements AutoCloseable {
     }
   }
 
+  /** This node's share of each VG's cluster lock, by VG UUID (see {@link VgHold}). */
+  private final Map<String, VgHold> holds = new ConcurrentHashMap<>();
+
+  /** This node's share of VG {@code vgUuid}'s cluster lock: its commands queue on it. */
+  public VgHold hold(String vgUuid) {
+    return holds.computeIfAbsent(
+        vgUuid,
+        u -> new VgHold(u, this::cluster, config.lockShareMaxCommands(), config.lockShareMax()));
+  }
+
   /** A coordinator for one command ({@code label} is shown as the lock holder). */
   public ClusterCoordinator coordinator(String label) {
     return new ClusterCoordinator(this, label);

@@ -66,11 +66,27 @@ public final class ClusterCoordinator implements Coordinator {
   private final Map<String, Held> held = new HashMap<>();
   private final List<Done> commits = new ArrayList<>();
 
+  /**
+   * The holds this command stepped out of as a group member: it takes the lock again only if the
+   * rest of the command needs it ({@link #ensureHeld}).
+   */
+  private final Set<VgHold> steppedOut = new java.util.HashSet<>();
+
   /** Archive and backup files of this command's commits, written once the VG lock is released. */
   private final List<Runnable> afterUnlock = new ArrayList<>();
 
-  /** A VG lock this command holds, by VG name, and what was checked of the VG under it. */
-  private record Held(String uuid, LockHandle lock, HeldState state) {}
+  /** A VG lock this command holds, by VG name: this node's share of it. */
+  private record Held(String uuid, VgHold hold) {
+    /** The cluster lock (valid while the command holds the local mutex). */
+    LockHandle lock() {
+      return hold.lock();
+    }
+
+    /** What was checked of the VG under the current hold. */
+    HeldState state() {
+      return hold.state();
+    }
+  }
 
   /** A commit this command made. */
   private record Done(String vgUuid, long seqno, Set<String> changed) {}
@@ -104,44 +120,25 @@ public final class ClusterCoordinator implements Coordinator {
     if (uuid.isEmpty()) {
       return () -> {}; // not managed: vgcreate, or refused by checkWritable
     }
-    LockHandle lock;
+    VgHold hold = backend.hold(uuid.get());
     try {
-      lock = cluster().locks().vg(uuid.get(), label, lockTimeout());
-    } catch (IOException e) {
+      // The node-local mutex, and the cluster lock (with the reader's repair check) unless this
+      // node holds it already for another of its commands (VgHold).
+      hold.enter(label, lockTimeout());
+    } catch (IOException | RuntimeException e) {
       throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EngineException("Interrupted while locking VG " + vgName);
     }
-    // DEBUG step lines, as CommitProtocol's: the benchmark's profile measures the lock's hold.
-    LOG.debug("VG {}: LOCKED", uuid.get());
-    HeldState checked = new HeldState();
-    try {
-      // A reader's repair: a committer that died between the commit point and the disk commit
-      // left the disks behind the copy of record; bring them forward before the engine reads.
-      // What it read is kept for this command's commits under the same lock (HeldState).
-      cluster().protocol().checkUnderLock(lock, uuid.get(), checked);
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      // the lock must not outlive a failed check (a storage outage would otherwise leave it held
-      // until the daemon stops, and every other command on every node would time out behind it)
-      try {
-        lock.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        throw new EngineException("Interrupted while checking VG " + vgName);
-      }
-      throw new EngineException("Cannot lock VG " + vgName + ": " + e.getMessage(), e);
-    }
-    Held h = new Held(uuid.get(), lock, checked);
+    Held h = new Held(uuid.get(), hold);
     held.put(vgName, h);
     return () -> {
       held.remove(vgName, h);
       try {
-        lock.close();
-        LOG.debug("VG {}: UNLOCKED", h.uuid());
+        if (!steppedOut.remove(hold)) {
+          hold.leave(() -> commitGroup(hold)); // a group pending: nobody left to add to it
+        }
       } finally {
         runAfterUnlock();
       }
@@ -212,7 +209,7 @@ public final class ClusterCoordinator implements Coordinator {
   @Override
   public Committed commit(VgState old, VolumeGroup next) throws EngineException {
     try {
-      return old == null ? create(next) : change(old.vg(), next);
+      return old == null ? create(next) : change(old, next);
     } catch (EngineException e) {
       throw e;
     } catch (IOException e) {
@@ -232,19 +229,73 @@ public final class ClusterCoordinator implements Coordinator {
             .protocol()
             .create(uuid, label, (current, seqno) -> new NewVg(text(marked, seqno), Set.of()));
     r.warning().ifPresent(w -> LOG.warn("vgcreate {}: {}", vg.name(), w));
-    return new Committed(marked.withSeqno(r.seqno()), r.capacity());
+    return new Committed(marked.withSeqno(r.seqno()), r.capacity(), null);
   }
 
-  private Committed change(VolumeGroup old, VolumeGroup next)
+  @Override
+  public VgState pendingVersion(VgState onDisk) {
+    Held h = held.get(onDisk.vg().name());
+    if (h == null || steppedOut.contains(h.hold()) || !h.hold().heldByMe()) {
+      return onDisk;
+    }
+    PendingGroup g = h.hold().group();
+    // The pending version stands on the disks' version it was computed from; anything else (a
+    // rename under the same name cannot be) is the disks' own.
+    if (g == null
+        || g.base().vg().seqno() != onDisk.vg().seqno()
+        || !g.base().vg().id().equals(onDisk.vg().id())) {
+      return onDisk;
+    }
+    return onDisk.withVg(g.pending());
+  }
+
+  private Committed change(VgState oldState, VolumeGroup next)
       throws IOException, InterruptedException, EngineException {
-    Held h = held.get(old.name());
-    if (h == null) {
-      throw new EngineException("Internal error: VG " + old.name() + " changed without its lock.");
+    VolumeGroup read = oldState.vg();
+    Held h = held.get(read.name());
+    ensureHeld(h);
+    if (h == null || !h.hold().heldByMe()) {
+      throw new EngineException("Internal error: VG " + read.name() + " changed without its lock.");
+    }
+    VgHold hold = h.hold();
+    PendingGroup g = hold.group();
+    if (g != null && g.pending() != read) {
+      // Read the disks instead of the pending version (cannot happen through the engine's scan):
+      // a change computed without the group's would undo them.
+      commitGroup(hold);
+      throw new EngineException(
+          "VG "
+              + read.name()
+              + " changed while this command ran; nothing was changed, run it again.");
     }
     Changes changes;
+    try {
+      changes = checkChanges(h.uuid(), read, next);
+    } catch (IOException | EngineException | RuntimeException e) {
+      if (stillAt(h.uuid(), read.seqno())) {
+        restoreLocal(read, next);
+      }
+      throw e;
+    }
+    if (plain(read, next, changes)) {
+      if (hold.mayDefer()) {
+        return defer(h, oldState, next, changes);
+      }
+      if (g != null) {
+        return commitWithGroup(h, g, next, changes);
+      }
+    } else if (g != null && !commitGroup(hold)) {
+      // A change that must commit alone: the group first, then this change on top of it.
+      throw new EngineException(
+          "Failed to commit metadata of volume group "
+              + read.name()
+              + ": the changes of this node's other commands it builds on were not committed.");
+    }
+    // The version read may be a group's pending version committed since (by this command's
+    // activation, or just above): then it is on the disks at the group's seqno.
+    VolumeGroup old = hold.asCommitted(read);
     Written w;
     try {
-      changes = checkChanges(h.uuid(), old, next);
       w = commitChanges(h, old, next, changes);
     } catch (IOException | InterruptedException | EngineException | RuntimeException e) {
       // The engine shrinks this node's own table before the commit (as in local mode). If nothing
@@ -257,10 +308,176 @@ public final class ClusterCoordinator implements Coordinator {
     }
     w.result().warning().ifPresent(x -> LOG.warn("VG {}: {}", old.name(), x));
     commits.add(new Done(h.uuid(), w.result().seqno(), changes.changed()));
+    groupCommitted(h.uuid(), 1);
     if (!old.name().equals(next.name())) {
       held.put(next.name(), h);
     }
-    return new Committed(w.vg().withSeqno(w.result().seqno()), w.result().capacity());
+    return new Committed(
+        w.vg().withSeqno(w.result().seqno()),
+        w.result().capacity(),
+        old == read ? oldState.metadata() : null);
+  }
+
+  /**
+   * A change that may join a group: it keeps the PV set and the VG's name, and reduces nothing that
+   * another node maps (no {@link ReduceFirst} round).
+   */
+  private static boolean plain(VolumeGroup old, VolumeGroup next, Changes changes) {
+    return changes.reduceElsewhere().isEmpty()
+        && old.name().equals(next.name())
+        && old.pvs().size() == next.pvs().size()
+        && old.pvs().stream()
+            .map(PhysicalVolume::id)
+            .collect(java.util.stream.Collectors.toSet())
+            .equals(
+                next.pvs().stream()
+                    .map(PhysicalVolume::id)
+                    .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  /**
+   * Group commit: {@code next} becomes the VG's pending version and waits for the command after
+   * this one, which reads it in place of the disks and commits everything in one go (or defers in
+   * turn). This command steps aside (the cluster lock stays with this node), waits for the group's
+   * outcome and comes back to finish its command under the lock.
+   */
+  private Committed defer(Held h, VgState oldState, VolumeGroup next, Changes changes)
+      throws IOException, InterruptedException, EngineException {
+    VgHold hold = h.hold();
+    PendingGroup g = hold.group();
+    if (g == null) {
+      g = new PendingGroup(oldState);
+      hold.group(g);
+    }
+    java.util.concurrent.CompletableFuture<PendingGroup.Outcome> f = g.add(next, changes.changed());
+    LOG.debug("VG {}: DEFERRED", h.uuid());
+    hold.stepAside();
+    PendingGroup.Outcome o;
+    try {
+      o = await(hold, g, f);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      comeBack(hold); // the old tables come back under the lock, as after any failed commit
+      if (stillAt(h.uuid(), g.base().vg().seqno())) {
+        restoreLocal(oldState.vg(), next);
+      }
+      String why = c instanceof EngineException ? c.getMessage() : String.valueOf(c.getMessage());
+      throw new EngineException(
+          why.startsWith("Failed to commit")
+              ? why
+              : "Failed to commit metadata of volume group " + next.name() + ": " + why,
+          c instanceof Exception x ? x : null);
+    }
+    // Nothing more under the lock unless the command needs it (ensureHeld): a member that waited
+    // in the queue again only to return to its client would hold up the commands behind it.
+    steppedOut.add(hold);
+    commits.add(new Done(h.uuid(), o.seqno(), changes.changed()));
+    return new Committed(o.vg(), o.capacity(), o.archive() ? g.base().metadata() : null);
+  }
+
+  /**
+   * A member's wait for its group's outcome. Bounded by the lock timeout: if the group is still
+   * pending then (the commands that were to follow gave up), the member commits it itself.
+   */
+  private PendingGroup.Outcome await(
+      VgHold hold, PendingGroup g, java.util.concurrent.CompletableFuture<PendingGroup.Outcome> f)
+      throws InterruptedException, java.util.concurrent.ExecutionException, EngineException {
+    try {
+      return f.get(lockTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      comeBack(hold);
+      if (hold.group() == g) {
+        commitGroup(hold);
+      }
+      hold.stepAside();
+      return f.get();
+    }
+  }
+
+  /** A group member whose command needs the VG lock again takes it again. */
+  private void ensureHeld(Held h) throws EngineException {
+    if (h != null && steppedOut.remove(h.hold())) {
+      comeBack(h.hold());
+    }
+  }
+
+  /** A member takes the local mutex again (and the cluster lock, if this node let it go). */
+  private void comeBack(VgHold hold) throws EngineException {
+    try {
+      hold.reenter(label, lockTimeout());
+    } catch (IOException | RuntimeException e) {
+      throw new EngineException("Cannot lock the VG again: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("Interrupted while locking the VG again after its commit");
+    }
+  }
+
+  /**
+   * The command that ends a group: its {@code next} carries every member's change (it was computed
+   * from the pending version); one commit from the group's base, then every member learns the
+   * outcome.
+   */
+  private Committed commitWithGroup(Held h, PendingGroup g, VolumeGroup next, Changes changes)
+      throws IOException, InterruptedException, EngineException {
+    VgHold hold = h.hold();
+    hold.group(null);
+    Set<String> all = new LinkedHashSet<>(g.changed());
+    all.addAll(changes.changed());
+    VolumeGroup base = g.base().vg();
+    Written w;
+    try {
+      w = commitChanges(h, base, next, new Changes(all, Map.of()));
+    } catch (IOException | InterruptedException | EngineException | RuntimeException e) {
+      g.failed(e);
+      if (stillAt(h.uuid(), base.seqno())) {
+        restoreLocal(base, next);
+      }
+      throw e;
+    }
+    w.result().warning().ifPresent(x -> LOG.warn("VG {}: {}", base.name(), x));
+    VolumeGroup written = w.vg().withSeqno(w.result().seqno());
+    g.committed(written, w.result().seqno(), w.result().capacity(), true);
+    commits.add(new Done(h.uuid(), w.result().seqno(), changes.changed()));
+    groupCommitted(h.uuid(), g.size() + 1);
+    return new Committed(written, w.result().capacity(), g.base().metadata());
+  }
+
+  /**
+   * Commits the pending group alone (the command leaving has nothing to add, or must commit alone,
+   * or activates): the group's outcome is its members'; a failure is theirs, not this command's.
+   */
+  private boolean commitGroup(VgHold hold) {
+    PendingGroup g = hold.group();
+    if (g == null) {
+      return true;
+    }
+    hold.group(null);
+    VolumeGroup base = g.base().vg();
+    try {
+      Written w =
+          commitChanges(
+              new Held(hold.uuid(), hold), base, g.pending(), new Changes(g.changed(), Map.of()));
+      w.result().warning().ifPresent(x -> LOG.warn("VG {}: {}", base.name(), x));
+      g.committed(
+          w.vg().withSeqno(w.result().seqno()), w.result().seqno(), w.result().capacity(), false);
+      hold.committed(g.pending(), w.result().seqno());
+      groupCommitted(hold.uuid(), g.size());
+      return true;
+    } catch (IOException | EngineException | RuntimeException e) {
+      LOG.warn("VG {}: group of {} changes failed: {}", base.name(), g.size(), e.toString());
+      g.failed(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      g.failed(e);
+    }
+    return false;
+  }
+
+  private void groupCommitted(String vgUuid, int commands) {
+    cluster().metrics().commitGroup(commands);
+    // A DEBUG step line, as CommitProtocol's: the benchmark counts changes per commit.
+    LOG.debug("VG {}: GROUP {}", vgUuid, commands);
   }
 
   /** What a commit changes: every LV whose mapping changes; those to reduce elsewhere first. */
@@ -269,6 +486,7 @@ public final class ClusterCoordinator implements Coordinator {
   /** A commit and the VG as written. */
   private record Written(CommitResult result, VolumeGroup vg) {}
 
+  /** Commits {@code next} as the successor of {@code old} (the disks' version, seqno included). */
   private Written commitChanges(Held h, VolumeGroup old, VolumeGroup next, Changes changes)
       throws IOException, InterruptedException, EngineException {
     long expected = old.seqno();
@@ -314,6 +532,8 @@ public final class ClusterCoordinator implements Coordinator {
     if (h == null) {
       throw new EngineException("Internal error: VG " + vg.name() + " removed without its lock.");
     }
+    ensureHeld(h);
+    commitPendingFirst(h, vg);
     try {
       Optional<String> inUse = inUseElsewhere(h.uuid(), vg);
       if (inUse.isPresent()) {
@@ -331,9 +551,9 @@ public final class ClusterCoordinator implements Coordinator {
 
   @Override
   public void removed(VgState st) throws EngineException {
-    VolumeGroup vg = st.vg();
-    Held h = held.get(vg.name());
+    Held h = held.get(st.vg().name());
     checkRemovable(st); // again: this node's deactivations ran in between, others may not have
+    VolumeGroup vg = h.hold().asCommitted(st.vg());
     try {
       VgStateStore store = backend.store();
       VgStateStore.Versioned now =
@@ -362,6 +582,19 @@ public final class ClusterCoordinator implements Coordinator {
     } catch (Exception e) {
       throw new EngineException(
           "Failed to remove volume group " + vg.name() + " from the cluster: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Before an action that must see only committed metadata (an activation, vgremove): this node's
+   * pending group is committed; if that fails, so does the action.
+   */
+  private void commitPendingFirst(Held h, VolumeGroup vg) throws EngineException {
+    if (h.hold().heldByMe() && h.hold().group() != null && !commitGroup(h.hold())) {
+      throw new EngineException(
+          "Failed to commit metadata of volume group "
+              + vg.name()
+              + ": the changes of this node's other commands were not committed.");
     }
   }
 
@@ -544,6 +777,12 @@ public final class ClusterCoordinator implements Coordinator {
       ActivationMode m = mode(vgUuid, lvUuid, mode);
       long generation = cluster().guard().generation();
       Held h = held.get(vg.name());
+      if (h != null) {
+        ensureHeld(h);
+        // A table is loaded only from a committed version: a pending group goes first.
+        commitPendingFirst(h, vg);
+        vg = h.hold().asCommitted(vg);
+      }
       if (h == null) {
         cluster().activate(vgUuid, lvUuid, m, label); // takes the VG lock itself
       } else {
@@ -600,6 +839,7 @@ public final class ClusterCoordinator implements Coordinator {
 
   @Override
   public void deactivate(VolumeGroup vg, LogicalVolume lv) throws EngineException {
+    ensureHeld(held.get(vg.name()));
     try {
       // The table goes and the local activation is forgotten together, under the monitor that
       // propagation's reload holds while it checks the activation (ClusterBackend.applyCallback):

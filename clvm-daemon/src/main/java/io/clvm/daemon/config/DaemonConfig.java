@@ -46,6 +46,8 @@ public final class DaemonConfig {
           "propagation.timeoutMs",
           "commit.retries",
           "lock.timeoutMs",
+          "lock.shareMaxCommands",
+          "lock.shareMaxMs",
           "testing.failAt",
           "testing.failMode",
           // obs: docs/observability.md
@@ -209,6 +211,21 @@ public final class DaemonConfig {
   }
 
   /**
+   * How many commands of this node may share one hold of a VG's cluster lock (they queue on a
+   * node-local mutex instead of in ZooKeeper; see docs/cluster-protocol.md, "Lock sharing and group
+   * commit"). The lock goes back to ZooKeeper's queue after this many, so that other nodes are not
+   * starved; 1 turns sharing (and group commit) off.
+   */
+  public int lockShareMaxCommands() {
+    return Math.max(1, intValue("lock.shareMaxCommands", 16));
+  }
+
+  /** The other bound of one shared hold: it is released once it has lasted this long. */
+  public Duration lockShareMax() {
+    return Duration.ofMillis(intValue("lock.shareMaxMs", 100));
+  }
+
+  /**
    * Where the Prometheus endpoint listens: empty (the default) means no endpoint. {@code
    * metrics.listen} is {@code HOST:PORT}, {@code [IPv6]:PORT}, or a bare {@code PORT} (then on
    * 127.0.0.1 only); port 0 picks a free one (tests).
@@ -311,7 +328,8 @@ public final class DaemonConfig {
             "socket.maxRequestBytes",
             "socket.readTimeoutMs",
             "socket.writeTimeoutMs",
-            "socket.maxClients")) {
+            "socket.maxClients",
+            "lock.shareMaxCommands")) {
       if (values.containsKey(key) && intValueChecked(key, 1) < 1) {
         throw new ConfigException(key + " must be at least 1: " + values.get(key));
       }

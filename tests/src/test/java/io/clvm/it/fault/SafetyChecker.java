@@ -119,6 +119,11 @@ final class SafetyChecker {
   /** Reads the copy of record, or null when ZooKeeper cannot answer now. */
   Committed tryReadZk() {
     try {
+      // A read is served by whichever server the client is connected to, and a follower may be
+      // a few transactions behind the quorum that acknowledged a commit (more so just after it
+      // was restarted): a sync first makes the read see everything committed before it, which
+      // the disk sample's "none ahead of ZooKeeper" relies on.
+      syncWithLeader(FaultCluster.ROOT + "/vgs/" + vgUuid + "/metadata");
       Stat st = new Stat();
       byte[] data =
           zk.getData()
@@ -134,6 +139,21 @@ final class SafetyChecker {
       return new Committed(st.getMzxid(), seqno, text, vg);
     } catch (Exception e) {
       return null;
+    }
+  }
+
+  private void syncWithLeader(String path) throws Exception {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    int[] rc = {-1};
+    zk.sync()
+        .inBackground(
+            (client, event) -> {
+              rc[0] = event.getResultCode();
+              done.countDown();
+            })
+        .forPath(path);
+    if (!done.await(10, java.util.concurrent.TimeUnit.SECONDS) || rc[0] != 0) {
+      throw new IOException("ZooKeeper sync did not complete (" + rc[0] + ")");
     }
   }
 

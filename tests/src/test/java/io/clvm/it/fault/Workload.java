@@ -100,9 +100,12 @@ final class Workload {
         slots.add(s);
       }
     }
+    // Each worker has a home node it sends two of three commands to, so that several commands of
+    // one node wait for the VG at once and clvmd's group commit runs under the faults too.
+    int home = 1 + w % FaultCluster.NODES;
     while (!stop.get() && done.get() < ops) {
       Slot s = mine.get(rnd.nextInt(mine.size()));
-      int node = 1 + rnd.nextInt(FaultCluster.NODES);
+      int node = rnd.nextInt(3) < 2 ? home : 1 + rnd.nextInt(FaultCluster.NODES);
       step("w" + w, s, node, rnd);
       done.incrementAndGet();
     }
