@@ -141,10 +141,19 @@ class PropagationTest {
                 .setData()
                 .forPath(TestNodes.LAYOUT.vgMetadata("vg1"), new byte[] {1, 2, 3}));
 
-    Await.until("idle applied 3", ZkTesting.WAIT, () -> idle.propagator().applied("vg1") == 3);
+    // The record is what the committer, cluster status and ClusterBench see (the in-memory seqno is
+    // set just before it is written).
+    Await.until(
+        "idle recorded 3",
+        ZkTesting.WAIT,
+        () ->
+            Json.read(
+                        a.client().getData().forPath(TestNodes.LAYOUT.appliedNode("vg1", "idle")),
+                        AppliedRecord.class)
+                    .seqno()
+                == 3);
+    assertEquals(3, idle.propagator().applied("vg1"));
     assertEquals(List.of(), nodes.applied.get("idle"), "the callback was never asked");
-    byte[] record = a.client().getData().forPath(TestNodes.LAYOUT.appliedNode("vg1", "idle"));
-    assertEquals(3, Json.read(record, AppliedRecord.class).seqno());
   }
 
   /** Events for a VG that is already waiting for the worker add no read of their own. */
