@@ -143,17 +143,19 @@ class PropagationTest {
 
     // The record is what the committer, cluster status and ClusterBench see (the in-memory seqno is
     // set just before it is written).
-    Await.until(
-        "idle recorded 3",
-        ZkTesting.WAIT,
-        () ->
-            Json.read(
-                        a.client().getData().forPath(TestNodes.LAYOUT.appliedNode("vg1", "idle")),
-                        AppliedRecord.class)
-                    .seqno()
-                == 3);
+    Await.until("idle recorded 3", ZkTesting.WAIT, () -> recorded(a, "idle") == 3);
     assertEquals(3, idle.propagator().applied("vg1"));
     assertEquals(List.of(), nodes.applied.get("idle"), "the callback was never asked");
+  }
+
+  /** The seqno in {@code node}'s applied record of vg1, or -1. */
+  private static long recorded(ClusterNode reader, String node) {
+    try {
+      byte[] data = reader.client().getData().forPath(TestNodes.LAYOUT.appliedNode("vg1", node));
+      return Json.read(data, AppliedRecord.class).seqno();
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   /** Events for a VG that is already waiting for the worker add no read of their own. */
