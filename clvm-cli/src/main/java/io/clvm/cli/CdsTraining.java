@@ -36,7 +36,6 @@ final class CdsTraining {
             new PrintWriter(new StringWriter()),
             new PrintWriter(new StringWriter()),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", conf.toString()));
     Main.run(args, s);
   }

@@ -85,7 +85,7 @@ public final class Main {
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    Session session = new Session(out, err, System.in, System.console() != null, System.getenv());
+    Session session = new Session(out, err, System.in, System.getenv());
     int status = run(args, session);
     out.flush();
     err.flush();
@@ -368,7 +368,6 @@ public final class Main {
         new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true),
         new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true),
         in,
-        false,
         Map.of());
   }
 }

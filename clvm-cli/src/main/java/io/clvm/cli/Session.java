@@ -25,12 +25,7 @@ public final class Session implements Console {
   private io.clvm.engine.Coordinator coordinator;
   private io.clvm.engine.Activator.Opener deviceMapper;
 
-  public Session(
-      PrintWriter out,
-      PrintWriter err,
-      InputStream in,
-      boolean interactive,
-      Map<String, String> env) {
+  public Session(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
     this.out = out;
     this.err = err;
     this.in = in;

@@ -41,7 +41,6 @@ class BadCommandLineLvm2Test extends LiveLvm2Test {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
     int status = Main.run(all.toArray(new String[0]), s);
     return new Result(status, out.toString(), err.toString());

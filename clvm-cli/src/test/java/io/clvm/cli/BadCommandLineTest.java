@@ -615,7 +615,6 @@ class BadCommandLineTest {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
     int status = Main.run(args.toArray(new String[0]), s);
     assertEquals(c.err(), err.toString(), c.toString());

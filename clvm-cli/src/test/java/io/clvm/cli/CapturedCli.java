@@ -31,7 +31,6 @@ public final class CapturedCli {
             new PrintWriter(out, true),
             new PrintWriter(err, true),
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            false,
             env);
     return new Outcome(Main.run(args, s, parsers), out.toString(), err.toString());
   }

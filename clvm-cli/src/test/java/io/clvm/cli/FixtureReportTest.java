@@ -128,7 +128,6 @@ class FixtureReportTest {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", tmp.resolve("activation0.conf").toString()));
     int status = Main.run(concat(args, new String[] {devices}), s);
     assertEquals(0, status, scenario + " " + file + ": " + err);

@@ -86,7 +86,6 @@ class KernelStateReportTest {
                 new PrintWriter(out),
                 new PrintWriter(err),
                 new ByteArrayInputStream(new byte[0]),
-                false,
                 Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()))
             .withDeviceMapper(opener);
     List<String> all = new ArrayList<>(List.of(args));

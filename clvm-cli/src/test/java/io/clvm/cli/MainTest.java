@@ -27,7 +27,6 @@ class MainTest {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
     int status = Main.run(args, s);
     return new Result(status, out.toString(), err.toString());
@@ -129,7 +128,6 @@ class MainTest {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of());
     assertEquals(false, s.confirm("Really?"));
     assertEquals("", out.toString());

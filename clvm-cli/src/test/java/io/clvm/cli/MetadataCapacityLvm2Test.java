@@ -71,7 +71,6 @@ class MetadataCapacityLvm2Test {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
     List<String> all = new ArrayList<>(List.of(args));
     all.add(devices);

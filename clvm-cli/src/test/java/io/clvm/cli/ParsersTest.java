@@ -244,7 +244,6 @@ class ParsersTest {
             new PrintWriter(new StringWriter()),
             new PrintWriter(new StringWriter()),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of());
     CommandLine first = parsers.borrow(LvCommands.LvCreate.class, s);
     CommandLine second = parsers.borrow(LvCommands.LvCreate.class, s);

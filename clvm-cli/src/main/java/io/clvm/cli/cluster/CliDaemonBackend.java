@@ -179,7 +179,7 @@ public final class CliDaemonBackend implements DaemonBackend {
     Map<String, String> env = request.env() == null ? Map.of() : request.env();
     ClusterCoordinator coordinator = b.coordinator(String.join(" ", argv));
     Session session =
-        new Session(o, e, InputStream.nullInputStream(), false, env)
+        new Session(o, e, InputStream.nullInputStream(), env)
             .inDaemon(b.engineConfig(), coordinator);
     int status = Main.run(argv.toArray(new String[0]), session, parsers);
     coordinator.finish(session, REPORTS_PROPAGATION.contains(request.command()));

@@ -107,7 +107,6 @@ class KernelReportsInGuest {
             new PrintWriter(out),
             new PrintWriter(err),
             new ByteArrayInputStream(new byte[0]),
-            false,
             Map.of("CLVM_CONF", tmp.resolve("clvm.conf").toString()));
     List<String> all = new ArrayList<>(List.of(args));
     all.add(devices);

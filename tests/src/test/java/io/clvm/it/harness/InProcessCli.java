@@ -29,7 +29,6 @@ public final class InProcessCli {
             new PrintWriter(out, true),
             new PrintWriter(err, true),
             new ByteArrayInputStream(new byte[0]),
-            false,
             env);
     int exit = Main.run(args, s);
     return new CliResult(exit, out.toString(), err.toString());
