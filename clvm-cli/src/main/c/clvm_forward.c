@@ -220,13 +220,15 @@ static int read_config(const char *path, struct config *cfg) {
       char *key = strip(l);
       char *value = strip(eq + 1);
       if (!valid_key(key) || !unquote(value)) return 0;
-      char full[4096] = "";
-      for (int i = 0; i < depth; i++) {
-        strcat(full, sections[i]);
-        strcat(full, ".");
+      /* section.section.key, each part bounded: 32 sections of 127 characters alone fill 4 KiB */
+      char full[4096];
+      size_t used = 0;
+      for (int i = 0; i <= depth; i++) {
+        int n = snprintf(full + used, sizeof full - used, i < depth ? "%s." : "%s",
+                         i < depth ? sections[i] : key);
+        if (n < 0 || (size_t)n >= sizeof full - used) return 0;
+        used += (size_t)n;
       }
-      if (strlen(full) + strlen(key) >= sizeof full) return 0;
-      strcat(full, key);
       if (strcmp(full, "global.locking_mode") == 0) {
         if (!set_value(cfg->locking_mode, sizeof cfg->locking_mode, value)) return 0;
       } else if (strcmp(full, "socket.path") == 0) {

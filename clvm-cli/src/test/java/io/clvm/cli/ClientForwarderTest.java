@@ -256,7 +256,12 @@ class ClientForwarderTest {
               "global.locking mode = \"cluster\"\n" + sock,
               "}\n" + sock,
               "global.locking_mode = \"cluster\"\n" + sock + "a value without a key\n",
-              "global.locking_mode = \"cluster\" # é\n" + sock)) {
+              "global.locking_mode = \"cluster\" # é\n" + sock,
+              // 32 nested sections of 127 characters: longer than the client's key buffer
+              ("a".repeat(127) + " {\n").repeat(32)
+                  + "locking_mode = \"cluster\"\n"
+                  + "}\n".repeat(32)
+                  + sock)) {
         Out o = client(conf(text));
         assertEquals(NOT_FORWARDED, client(conf(text), "lvs").exit(), text);
         assertEquals(NOT_FORWARDED, o.exit(), text);
