@@ -2,6 +2,7 @@ package io.clvm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -276,6 +277,73 @@ class ClusterMultiProcessTest {
     CliResult again = cluster.ok(2, "lvreduce", "-y", "-l", "2", "vg/crash");
     assertTrue(again.out().contains("applied on 2/2 nodes"), again.toString());
     assertEquals(2, onDisk().lv("crash").orElseThrow().extentCount());
+  }
+
+  /**
+   * A clvmd killed and started again takes over its node's registration while the killed process's
+   * session, and the activations it holds, live on until ZooKeeper expires it. cluster status says
+   * so; then the session goes, the registration is the new process's and the LV can be activated
+   * again.
+   */
+  @Test
+  @Order(7)
+  void restartedClvmdShowsItsPreviousSessionUntilItExpires() throws Exception {
+    // 30 s sessions for the process to be killed: its session certainly outlives the restart.
+    cluster.restartWithSessionTimeout(3, 30000);
+    cluster.ok(1, "lvcreate", "-an", "-l", "1", "-n", "ghost", "vg");
+    cluster.ok(3, "lvchange", "-asy", "vg/ghost");
+    JsonNode before = status(3);
+    String old = before.path("session").asText();
+    assertEquals(old, before.path("registration_session").asText(), before.toString());
+    assertTrue(old.matches("0x[0-9a-f]+") && !old.equals("0x0"), old);
+
+    cluster.killAndStart(3);
+    JsonNode after = status(3);
+    assertNotEquals(old, after.path("session").asText(), after.toString());
+    assertEquals(old, after.path("registration_session").asText(), after.toString());
+    assertEquals(List.of("node3"), activeOn(after, "vg/ghost"), "the old session's activation");
+    assertFalse(
+        after.path("devices_here").toString().contains("ghost"),
+        "no device in the new process: " + after);
+    CliResult text = cluster.ok(3, "cluster", "status");
+    assertTrue(
+        text.out().contains("nodes/node3 is still held by session " + old),
+        "the text says so too: " + text);
+
+    Await.until(
+        "the killed clvmd's session expires and node3's registration is the new process's",
+        Duration.ofSeconds(90),
+        () -> {
+          JsonNode st = status(3);
+          return st.path("registration_session").asText().equals(st.path("session").asText())
+              && activeOn(st, "vg/ghost").isEmpty();
+        });
+    assertFalse(cluster.ok(3, "cluster", "status").out().contains("still held"));
+    cluster.ok(3, "lvchange", "-asy", "vg/ghost");
+    assertTrue(status(3).path("devices_here").toString().contains("ghost"));
+    cluster.ok(3, "lvchange", "-an", "vg/ghost");
+  }
+
+  private JsonNode status(int node) {
+    CliResult r = cluster.ok(node, "cluster", "status", "--reportformat", "json");
+    try {
+      return new ObjectMapper().readTree(r.out()).path("cluster");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(r.toString(), e);
+    }
+  }
+
+  /** The nodes {@code cluster status} shows {@code lv} (vg/lv) active on. */
+  private static List<String> activeOn(JsonNode status, String lv) {
+    List<String> on = new ArrayList<>();
+    for (JsonNode vg : status.path("vgs")) {
+      for (JsonNode a : vg.path("active")) {
+        if (a.path("lv_name").asText().equals(lv)) {
+          on.add(a.path("node").asText());
+        }
+      }
+    }
+    return on;
   }
 
   @Test

@@ -74,6 +74,16 @@ final class ThreeNodeCluster implements AutoCloseable, NodesCli {
     daemons.restart(node, configText(node, extra), START);
   }
 
+  /**
+   * kill -9 of {@code node}'s clvmd, then a new one with the usual configuration (10 s sessions);
+   * waits for its socket. The killed process's session lives on until the server expires it.
+   */
+  void killAndStart(int node) throws Exception {
+    daemons.daemon(node).kill();
+    daemons.start(node, configText(node));
+    daemons.awaitUp(node, START);
+  }
+
   /** The exit code of {@code node}'s clvmd once it has exited (e.g. halted by a fail point). */
   int awaitExit(int node, Duration timeout) throws InterruptedException {
     if (!daemons.daemon(node).awaitExit(timeout)) {
@@ -82,9 +92,18 @@ final class ThreeNodeCluster implements AutoCloseable, NodesCli {
     return daemons.daemon(node).exitValue();
   }
 
+  /** Like {@link #restart}, with ZooKeeper sessions of {@code sessionTimeoutMs}. */
+  void restartWithSessionTimeout(int node, int sessionTimeoutMs) throws Exception {
+    daemons.restart(node, configText(node, sessionTimeoutMs), START);
+  }
+
   private String configText(int node, String... extra) {
+    return configText(node, 10000, extra);
+  }
+
+  private String configText(int node, int sessionTimeoutMs, String... extra) {
     return NodeConfig.nodeIn(dir, "it", node)
-        .zookeeper(zk.getConnectString(), 10000)
+        .zookeeper(zk.getConnectString(), sessionTimeoutMs)
         .set("propagation.timeoutMs", 10000)
         .set("socket.readTimeoutMs", 30000)
         .devices(pvs)

@@ -120,6 +120,9 @@ class ObservabilityTest {
       assertEquals("obs", cl.path("name").asText(), status.out());
       assertEquals("o1", cl.path("answered_by").asText());
       assertEquals("GOOD", cl.path("connection").asText());
+      assertTrue(cl.path("session").asText().matches("0x[0-9a-f]+"), status.out());
+      assertEquals(
+          cl.path("session").asText(), cl.path("registration_session").asText(), status.out());
       JsonNode vg = cl.path("vgs").get(0);
       assertEquals("vgo", vg.path("vg_name").asText());
       assertEquals("vgo/lv1", vg.path("active").get(0).path("lv_name").asText());

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /** Reads {@link ClusterStatus} from ZooKeeper; needs no lock (a snapshot, not a transaction). */
 public final class StatusReader {
@@ -71,8 +72,11 @@ public final class StatusReader {
               activations.activations(vg),
               applied(vg)));
     }
+    Stat registration = client.checkExists().forPath(layout.node(nodeId));
     return new ClusterStatus(
         nodeId,
+        client.getZookeeperClient().getZooKeeper().getSessionId(),
+        registration == null ? 0 : registration.getEphemeralOwner(),
         guard.health().name(),
         registry.list(),
         locks.view(layout.globalLock()),

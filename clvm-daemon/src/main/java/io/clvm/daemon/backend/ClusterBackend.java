@@ -498,6 +498,8 @@ public final class ClusterBackend implements AutoCloseable {
       ObjectNode cl = root.putObject("cluster");
       cl.put("name", config.clusterName());
       cl.put("answered_by", st.answeredBy());
+      cl.put("session", sessionText(st.session()));
+      cl.put("registration_session", sessionText(st.registrationSession()));
       cl.put("connection", st.connection());
       cl.put("device_mapper", tables.kernel() ? "kernel" : "recorded, not loaded");
       ArrayNode nodes = cl.putArray("nodes");
@@ -544,9 +546,23 @@ public final class ClusterBackend implements AutoCloseable {
         .append(st.answeredBy())
         .append(", ZooKeeper connection ")
         .append(st.connection())
-        .append(", device-mapper ")
+        .append(" (session ")
+        .append(sessionText(st.session()))
+        .append("), device-mapper ")
         .append(tables.kernel() ? "kernel" : "not available (tables recorded, not loaded)")
         .append('\n');
+    if (st.registrationSession() != st.session()) {
+      b.append("  nodes/")
+          .append(st.answeredBy())
+          .append(
+              st.registrationSession() == 0
+                  ? " is not registered now"
+                  : " is still held by session "
+                      + sessionText(st.registrationSession())
+                      + " (a previous clvmd here; it and its activations go when ZooKeeper"
+                      + " expires it)")
+          .append('\n');
+    }
     b.append("  Nodes (").append(st.nodes().size()).append("):\n");
     for (NodeInfo n : st.nodes()) {
       b.append(
@@ -591,6 +607,11 @@ public final class ClusterBackend implements AutoCloseable {
           .append('\n');
     }
     return b.toString();
+  }
+
+  /** ZooKeeper's own spelling of a session id (as its logs and four-letter words print it). */
+  private static String sessionText(long session) {
+    return "0x" + Long.toHexString(session);
   }
 
   private static String lvName(VolumeGroup vg, String lvUuid) {
