@@ -120,14 +120,18 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
             reason,
             a.mode() == ActivationMode.EXCLUSIVE ? "exclusive" : "shared");
       } catch (Exception e) {
-        metrics.fencingEvent("fence_failed");
-        LOG.error(
-            "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
-            key,
-            e,
-            e);
+        fenceFailed(key, e);
       }
     }
+  }
+
+  private void fenceFailed(String key, Exception e) {
+    metrics.fencingEvent("fence_failed");
+    LOG.error(
+        "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
+        key,
+        e,
+        e);
   }
 
   /** Fences one device, whatever names it (see {@link #fenceLeft}). */
@@ -151,12 +155,7 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
     try {
       fence.fence();
     } catch (Exception e) {
-      metrics.fencingEvent("fence_failed");
-      LOG.error(
-          "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
-          key,
-          e,
-          e);
+      fenceFailed(key, e);
       return false;
     }
     fenced.add(key);
