@@ -359,6 +359,7 @@ public final class ClusterBench {
         int threads = nodeCount * perNode;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> fs = new ArrayList<>();
+        long startedAt = System.currentTimeMillis();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
           int node = 1 + t % nodeCount;
@@ -409,6 +410,9 @@ public final class ClusterBench {
         r.put("commits", commits);
         r.put("seqnos", s1 - s0);
         r.put("wallSeconds", wall);
+        // Wall clock of the run, to cut per-thread CPU samples or a JFR recording to this row.
+        r.put("startedAtMs", startedAt);
+        r.put("endedAtMs", startedAt + Math.round(wall * 1000));
         r.put("changesPerSecond", changes / wall);
         r.put("commitsPerSecond", commits / wall);
         r.put("commandMs", cmd.map());
