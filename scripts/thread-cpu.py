@@ -9,7 +9,11 @@ start and end ClusterBench writes to its JSON) and sums user + system time per p
 thread kind (the thread's name with its number taken off).
 
   scripts/thread-cpu.py sample OUT.jsonl            # until killed (SIGTERM/SIGINT)
-  scripts/thread-cpu.py report OUT.jsonl START_MS END_MS
+  scripts/thread-cpu.py report OUT.jsonl START_MS END_MS [CONFIG_DIR_PART]
+
+With CONFIG_DIR_PART (e.g. the bench's clvm-bench-NNN directory) only the daemons whose
+configuration path contains it are counted: other clvmd processes on the machine (a test run) are
+left out.
 """
 import json
 import os
@@ -31,11 +35,11 @@ def role(pid):
         return None
     args = [a.decode(errors="replace") for a in argv]
     if "io.clvm.daemon.Main" in args:
+        # The configuration's path tells one benchmark's daemons from another run's (tests too).
         cfg = args[args.index("--config") + 1] if "--config" in args else "?"
-        m = re.search(r"(node\d+)", cfg)
-        return "clvmd " + (m.group(1) if m else cfg)
+        return "clvmd " + cfg
     if any(a.startswith("io.clvm.bench.") for a in args):
-        return "bench (ZooKeeper server + clients)"
+        return "bench (ZooKeeper server + clients) pid " + str(pid)
     return None
 
 
@@ -82,11 +86,13 @@ def kind(comm):
     return re.sub(r"[#-]?\d+", "#", comm).strip()
 
 
-def report(path, start, end):
+def report(path, start, end, only=None):
     first, last = {}, {}
     with open(path) as f:
         for line in f:
             t, pid, r, tid, comm, ut, st = json.loads(line)
+            if only is not None and not (r.startswith("bench") or only in r):
+                continue
             key = (pid, r, tid, comm)
             if t <= start:
                 first[key] = ut + st
@@ -120,7 +126,7 @@ def report(path, start, end):
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "sample":
         sample(sys.argv[2])
-    elif len(sys.argv) == 5 and sys.argv[1] == "report":
-        report(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "report":
+        report(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), (sys.argv[5:] or [None])[0])
     else:
         sys.exit(__doc__)
