@@ -10,6 +10,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Registers this daemon as {@code nodes/<node-id>}. Curator's {@link PersistentNode} recreates the
@@ -19,11 +20,13 @@ import org.apache.zookeeper.KeeperException;
 public final class NodeRegistry implements AutoCloseable {
   private final CuratorFramework client;
   private final ClusterLayout layout;
+  private final NodeInfo self;
   private final PersistentNode node;
 
   public NodeRegistry(CuratorFramework client, ClusterLayout layout, NodeInfo info) {
     this.client = client;
     this.layout = layout;
+    this.self = info;
     this.node =
         new PersistentNode(
             client, CreateMode.EPHEMERAL, false, layout.node(info.node()), Json.write(info));
@@ -41,13 +44,48 @@ public final class NodeRegistry implements AutoCloseable {
         nodeId, host, ProcessHandle.current().pid(), version, System.currentTimeMillis());
   }
 
-  /** Creates the node and waits until it exists. */
+  /**
+   * Creates the node and waits until it exists. Refused (NodeIdInUseException) when the node id is
+   * held by another live clvmd: PersistentNode would otherwise take that znode over, as it rightly
+   * does for this host's previous, dead process (kill -9, then a restart within the session
+   * timeout).
+   */
   public void start(Duration timeout) throws IOException, InterruptedException {
+    Zk.io(this::refuseLiveHolder);
     node.start();
     if (!node.waitForInitialCreate(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new ClusterUnavailableException(
           "could not register " + node.getActualPath() + " within " + timeout);
     }
+  }
+
+  private Void refuseLiveHolder() throws Exception {
+    String path = layout.node(self.node());
+    Stat stat = new Stat();
+    NodeInfo holder;
+    try {
+      holder = Json.read(client.getData().storingStatIn(stat).forPath(path), NodeInfo.class);
+    } catch (KeeperException.NoNodeException e) {
+      return null;
+    }
+    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    if (stat.getEphemeralOwner() == session) {
+      return null;
+    }
+    String why = HolderCheck.liveHolder(self, holder);
+    if (why != null) {
+      throw new NodeIdInUseException(
+          "node id "
+              + self.node()
+              + " is in use: "
+              + path
+              + " is held by "
+              + why
+              + " (ZooKeeper session 0x"
+              + Long.toHexString(stat.getEphemeralOwner())
+              + "). Give this host its own node.id in clvm.conf, or stop that clvmd first.");
+    }
+    return null;
   }
 
   /** Every registered node, sorted by id. */

@@ -37,7 +37,7 @@ public final class CliDaemonBackend implements DaemonBackend {
   static final Set<String> REPORTS_PROPAGATION = Set.of("lvextend", "lvreduce", "lvresize");
 
   /** The commands with {@link RemoteOptions} ({@code --node}, {@code --all-nodes}). */
-  static final Set<String> TAKES_NODE_OPTIONS = Set.of("lvchange", "vgchange");
+  public static final Set<String> TAKES_NODE_OPTIONS = Set.of("lvchange", "vgchange");
 
   private ClusterBackend backend;
   private RemoteRequests requests;
