@@ -68,6 +68,9 @@ import org.apache.zookeeper.data.Stat;
 public final class ClusterBench {
   static final String VG = "bench";
 
+  /** bin/clvmd's default JVM options (CLVMD_JAVA_OPTS unset): the daemons run as installed. */
+  static final String CLVMD_JVM = "-Xmx256m -XX:TieredStopAtLevel=1";
+
   /** The command line: {@code --name value} pairs. */
   record Options(
       Path dir,
@@ -110,7 +113,7 @@ public final class ClusterBench {
               Integer.parseInt(m.getOrDefault("limit-ops", "500")),
               Integer.parseInt(m.getOrDefault("takeovers", "3")),
               Integer.parseInt(m.getOrDefault("session-timeout-ms", "10000")),
-              Arrays.asList(m.getOrDefault("jvm", "-Xmx256m").trim().split("\\s+")),
+              Arrays.asList(m.getOrDefault("jvm", CLVMD_JVM).trim().split("\\s+")),
               m.getOrDefault("log-level", "INFO"),
               Path.of(m.getOrDefault("out", "build-out/bench-cluster.md")),
               m.containsKey("keep"));
@@ -359,6 +362,7 @@ public final class ClusterBench {
         int threads = nodeCount * perNode;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> fs = new ArrayList<>();
+        long startedAt = System.currentTimeMillis();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
           int node = 1 + t % nodeCount;
@@ -409,6 +413,9 @@ public final class ClusterBench {
         r.put("commits", commits);
         r.put("seqnos", s1 - s0);
         r.put("wallSeconds", wall);
+        // Wall clock of the run, to cut per-thread CPU samples or a JFR recording to this row.
+        r.put("startedAtMs", startedAt);
+        r.put("endedAtMs", startedAt + Math.round(wall * 1000));
         r.put("changesPerSecond", changes / wall);
         r.put("commitsPerSecond", commits / wall);
         r.put("commandMs", cmd.map());
