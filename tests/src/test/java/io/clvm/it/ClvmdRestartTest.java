@@ -147,7 +147,13 @@ class ClvmdRestartTest {
     assertFalse(cluster.daemon(1).cluster().fencer().fenced().contains(key));
     assertEquals(session(2), owner("expired", 2), "node 2's activation untouched");
     cluster.ok(2, "lvchange", "-an", "vg/expired");
+    // The device whose VG is gone cannot be deactivated by lvchange: once dmsetup remove has
+    // removed it, node 1 is fenced no more.
+    assertEquals(2, cluster.run(1, "cluster", "health").exit(), "still fenced: ip1-gone-lv");
     cluster.deviceMapper(1).remove(DmName.of("ip1-gone-lv"));
+    assertTrue(cluster.daemon(1).cluster().fencer().fenced().isEmpty());
+    health = cluster.run(1, "cluster", "health");
+    assertNotEquals(2, health.exit(), health.toString());
   }
 
   @Test

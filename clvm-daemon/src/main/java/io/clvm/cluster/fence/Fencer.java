@@ -8,6 +8,8 @@ import io.clvm.cluster.activation.ActivationRegistry;
 import io.clvm.cluster.metrics.ClusterMetrics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -75,6 +77,19 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
 
   /** The LVs ({@code vg/lv}) currently fenced on this node. */
   public synchronized Set<String> fenced() {
+    // A device fenced at start whose LV the metadata no longer names cannot be deactivated with
+    // lvchange: once the operator has removed it (dmsetup remove), it is fenced no more.
+    for (var left : Map.copyOf(leftovers).entrySet()) {
+      try {
+        if (!left.getValue().present()) {
+          leftovers.remove(left.getKey());
+          fenced.remove(left.getKey());
+          LOG.info("fencing lv={}: the device fenced at start has been removed", left.getKey());
+        }
+      } catch (IOException e) {
+        // still counted as fenced
+      }
+    }
     return Set.copyOf(fenced);
   }
 
@@ -140,6 +155,15 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
     void fence() throws IOException;
   }
 
+  /** Whether a device fenced by {@link #fenceLeft} still exists. */
+  @FunctionalInterface
+  public interface DevicePresent {
+    boolean present() throws IOException;
+  }
+
+  /** The LVs {@link #fenceLeft} fenced, with how to tell that their device is gone. */
+  private final Map<String, DevicePresent> leftovers = new HashMap<>();
+
   /**
    * Fences {@code vg/lv}, a device a previous clvmd of this node left and this one does not own
    * (clvmd start): {@code fence} replaces its table, and the LV counts as fenced here like those of
@@ -150,7 +174,7 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
    * @return false when the fence failed (logged as {@code fence_failed})
    */
   public synchronized boolean fenceLeft(
-      String vgUuid, String lvUuid, String reason, DeviceFence fence) {
+      String vgUuid, String lvUuid, String reason, DeviceFence fence, DevicePresent present) {
     String key = vgUuid + "/" + lvUuid;
     try {
       fence.fence();
@@ -159,6 +183,7 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
       return false;
     }
     fenced.add(key);
+    leftovers.put(key, present);
     metrics.fencingEvent("fenced");
     LOG.error(
         "fencing event=fenced lv={} reason=\"{}\": the device now maps to an error target;"
@@ -182,6 +207,7 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
    */
   public synchronized void released(String vgUuid, String lvUuid) {
     fenced.remove(vgUuid + "/" + lvUuid);
+    leftovers.remove(vgUuid + "/" + lvUuid);
   }
 
   /**

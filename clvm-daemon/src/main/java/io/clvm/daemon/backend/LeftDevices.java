@@ -202,7 +202,12 @@ final class LeftDevices {
   private void fence(LvDeviceHere d, String reason) {
     if (cluster
         .fencer()
-        .fenceLeft(d.vgUuid(), d.lvUuid(), reason, () -> tables.fenceDevice(d.name()))) {
+        .fenceLeft(
+            d.vgUuid(),
+            d.lvUuid(),
+            reason,
+            () -> tables.fenceDevice(d.name()),
+            () -> tables.deviceMapper().info(d.name()).isPresent())) {
       fenced++;
     } else {
       fenceFailed++;
