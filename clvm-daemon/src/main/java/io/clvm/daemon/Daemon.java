@@ -42,6 +42,7 @@ public final class Daemon implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private ClusterNode cluster;
+  private CuratorFramework client;
   private String connectString;
   private DaemonConfig config;
   private final LogLevels logLevels = new LogLevels();
@@ -101,6 +102,7 @@ public final class Daemon implements AutoCloseable {
             config.sessionTimeout(),
             config.connectionTimeout());
     started.push(client);
+    this.client = client;
     client.start();
 
     ClusterLayout layout = new ClusterLayout(config.clusterRoot());
@@ -226,6 +228,20 @@ public final class Daemon implements AutoCloseable {
 
   public boolean awaitClosed(Duration timeout) throws InterruptedException {
     return closed.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * TESTS ONLY: what ZooKeeper sees of a kill -9, inside a test JVM. Everything this daemon started
+   * is closed except its Curator client: its session, and the ephemeral znodes of it (activations),
+   * live on until the caller closes the returned client or ZooKeeper expires the session. Device
+   * tables are left as they are (closing the backend does not touch them), as the kernel keeps
+   * them.
+   */
+  public synchronized CuratorFramework abandonSession() {
+    CuratorFramework keep = client;
+    started.remove(keep);
+    close();
+    return keep;
   }
 
   /** Graceful shutdown: socket, deregistration, Curator, embedded ZooKeeper, backend. */

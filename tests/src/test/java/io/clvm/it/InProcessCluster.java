@@ -32,6 +32,15 @@ final class InProcessCluster implements AutoCloseable, NodesCli {
   private final List<Daemon> daemons = new ArrayList<>();
   private final List<CliDaemonBackend> backends = new ArrayList<>();
 
+  /**
+   * Each node's device-mapper, made here and handed to its clvmd: a clvmd restarted on the node
+   * finds the devices the previous one left, as with a kernel's.
+   */
+  private final List<InMemoryDeviceMapper> deviceMappers = new ArrayList<>();
+
+  /** Curator clients of killed clvmds ({@link #kill}) whose sessions still live. */
+  private final List<org.apache.curator.framework.CuratorFramework> abandoned = new ArrayList<>();
+
   /** {@code extra} lines go into every node's clvm.conf. */
   InProcessCluster(Path dir, long pvBytes, String... extra) throws Exception {
     this.dir = dir;
@@ -40,7 +49,8 @@ final class InProcessCluster implements AutoCloseable, NodesCli {
       pvs = ScratchDir.pvFiles(dir, NODES, pvBytes);
       for (int i = 1; i <= NODES; i++) {
         Files.writeString(config(i), configText(i, extra));
-        CliDaemonBackend backend = new CliDaemonBackend();
+        deviceMappers.add(new InMemoryDeviceMapper());
+        CliDaemonBackend backend = new CliDaemonBackend(deviceMappers.get(i - 1));
         backends.add(backend);
         daemons.add(Daemon.start(DaemonConfig.load(config(i)), backend));
       }
@@ -114,7 +124,25 @@ final class InProcessCluster implements AutoCloseable, NodesCli {
 
   /** {@code node}'s in-memory device-mapper, e.g. to make its next reload fail. */
   InMemoryDeviceMapper deviceMapper(int node) {
-    return (InMemoryDeviceMapper) tables(node).deviceMapper();
+    return deviceMappers.get(node - 1);
+  }
+
+  /**
+   * kill -9 of {@code node}'s clvmd as far as the cluster sees it: it takes no more commands, its
+   * devices stay in the node's device-mapper, and its ZooKeeper session (with its activation
+   * znodes) lives on until the returned client is closed.
+   */
+  org.apache.curator.framework.CuratorFramework kill(int node) {
+    org.apache.curator.framework.CuratorFramework c = daemon(node).abandonSession();
+    abandoned.add(c);
+    return c;
+  }
+
+  /** Starts {@code node}'s clvmd again, on the node's device-mapper. */
+  void restart(int node) throws Exception {
+    CliDaemonBackend backend = new CliDaemonBackend(deviceMappers.get(node - 1));
+    backends.set(node - 1, backend);
+    daemons.set(node - 1, Daemon.start(DaemonConfig.load(config(node)), backend));
   }
 
   /** The size in sectors of {@code vg/lv}'s live table on {@code node}, or -1 if not active. */
@@ -131,6 +159,9 @@ final class InProcessCluster implements AutoCloseable, NodesCli {
   public void close() throws Exception {
     for (Daemon d : daemons) {
       d.close();
+    }
+    for (org.apache.curator.framework.CuratorFramework c : abandoned) {
+      c.close();
     }
     zk.close();
   }

@@ -45,9 +45,24 @@ public final class CliDaemonBackend implements DaemonBackend {
   /** The commands' parsers, reused from one request to the next. */
   private final Parsers parsers = new Parsers();
 
+  /** The device-mapper tests give this daemon (null: the configured one). */
+  private final io.clvm.dm.DeviceMapper deviceMapper;
+
+  public CliDaemonBackend() {
+    this(null);
+  }
+
+  /**
+   * With {@code deviceMapper} instead of the configured device-mapper: tests hand one in-memory
+   * device-mapper to a clvmd and to the one restarted after it, so devices outlive the process.
+   */
+  public CliDaemonBackend(io.clvm.dm.DeviceMapper deviceMapper) {
+    this.deviceMapper = deviceMapper;
+  }
+
   private ClusterBackend backend(DaemonConfig config) throws IOException {
     if (backend == null) {
-      backend = new ClusterBackend(config);
+      backend = new ClusterBackend(config, deviceMapper);
     }
     return backend;
   }

@@ -120,14 +120,59 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
             reason,
             a.mode() == ActivationMode.EXCLUSIVE ? "exclusive" : "shared");
       } catch (Exception e) {
-        metrics.fencingEvent("fence_failed");
-        LOG.error(
-            "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
-            key,
-            e,
-            e);
+        fenceFailed(key, e);
       }
     }
+  }
+
+  private void fenceFailed(String key, Exception e) {
+    metrics.fencingEvent("fence_failed");
+    LOG.error(
+        "fencing event=fence_failed lv={} error=\"{}\": this node may still write to it",
+        key,
+        e,
+        e);
+  }
+
+  /** Fences one device, whatever names it (see {@link #fenceLeft}). */
+  @FunctionalInterface
+  public interface DeviceFence {
+    void fence() throws IOException;
+  }
+
+  /**
+   * Fences {@code vg/lv}, a device a previous clvmd of this node left and this one does not own
+   * (clvmd start): {@code fence} replaces its table, and the LV counts as fenced here like those of
+   * an outage ({@code cluster status}, {@code cluster health}) until it is deactivated or activated
+   * afresh. Logged in the same format. Its activation znode, if a previous session of this node
+   * still holds one, is deleted afterwards: the LV is free for the others at once.
+   *
+   * @return false when the fence failed (logged as {@code fence_failed})
+   */
+  public synchronized boolean fenceLeft(
+      String vgUuid, String lvUuid, String reason, DeviceFence fence) {
+    String key = vgUuid + "/" + lvUuid;
+    try {
+      fence.fence();
+    } catch (Exception e) {
+      fenceFailed(key, e);
+      return false;
+    }
+    fenced.add(key);
+    metrics.fencingEvent("fenced");
+    LOG.error(
+        "fencing event=fenced lv={} reason=\"{}\": the device now maps to an error target;"
+            + " every I/O to it fails until it is deactivated here",
+        key,
+        reason);
+    try {
+      activations.dropStale(vgUuid, lvUuid);
+    } catch (IOException e) {
+      LOG.warn("fencing lv={}: stale activation not deleted now ({})", key, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
   }
 
   /**

@@ -88,16 +88,29 @@ public final class ClusterBackend implements AutoCloseable {
   private record Named(long seqno, String name) {}
 
   public ClusterBackend(DaemonConfig config) throws IOException {
+    this(config, null);
+  }
+
+  /**
+   * With {@code deviceMapper} (if not null) instead of the configured one, recording tables without
+   * loading them. Tests hand the same in-memory device-mapper to a clvmd and to the one restarted
+   * after it, so that the devices outlive the process as the kernel's do.
+   */
+  public ClusterBackend(DaemonConfig config, io.clvm.dm.DeviceMapper deviceMapper)
+      throws IOException {
     this.config = config;
     this.engineConfig =
         EngineConfig.of(java.nio.file.Path.of("clvmd:" + config.nodeId()), config.raw());
     this.devices = Devices.candidates(engineConfig.devices());
     this.disks = new DiskMetadata(() -> devices, parsedVgs.texts());
+    String prefix = config.raw().getOrDefault("activation.name_prefix", "");
     this.tables =
-        NodeTables.open(
-            config.raw().getOrDefault("activation.device_mapper", "auto"),
-            config.raw().getOrDefault("activation.name_prefix", ""),
-            () -> devices);
+        deviceMapper != null
+            ? new NodeTables(deviceMapper, false, prefix, () -> devices)
+            : NodeTables.open(
+                config.raw().getOrDefault("activation.device_mapper", "auto"),
+                prefix,
+                () -> devices);
   }
 
   /** The configuration the engine runs with inside this daemon. */
@@ -131,10 +144,20 @@ public final class ClusterBackend implements AutoCloseable {
     return reportCache;
   }
 
-  /** Called once the cluster services run (before the control socket opens). */
-  public void attach(ClusterNode node) {
+  /**
+   * Called once the cluster services run, before this node takes any command (the control socket,
+   * other nodes' requests): the devices a previous clvmd of this node left in the device-mapper are
+   * adopted or fenced first ({@link LeftDevices}).
+   */
+  public void attach(ClusterNode node) throws IOException {
     this.cluster = node;
     disks.metrics(node.metrics());
+    try {
+      new LeftDevices(this, node, config.lockTimeout()).reconcile();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reconciling the devices here");
+    }
   }
 
   public ClusterNode cluster() {

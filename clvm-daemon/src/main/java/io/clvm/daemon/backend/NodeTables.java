@@ -1,6 +1,7 @@
 package io.clvm.daemon.backend;
 
 import io.clvm.dm.DeviceEntry;
+import io.clvm.dm.DeviceInfo;
 import io.clvm.dm.DeviceMapper;
 import io.clvm.dm.DeviceMapperOperations;
 import io.clvm.dm.DeviceNodes;
@@ -160,6 +161,75 @@ public final class NodeTables {
       out.put(e.name().value(), new String[] {e.uuid().map(DmUuid::value).orElse(""), table});
     }
     return out;
+  }
+
+  /**
+   * The devices of this node's device-mapper that are this node's LVs: dm name with this node's
+   * prefix and an LVM dm UUID ({@code <prefix>LVM-<vg uuid><lv uuid>}, no layer suffix), in name
+   * order. Other devices (another node's prefix in a shared kernel, not LVM's, an LV's layer) are
+   * not listed: nothing at start may touch them.
+   */
+  public synchronized List<LvDeviceHere> lvDevices() throws IOException {
+    List<LvDeviceHere> out = new ArrayList<>();
+    String uuidStart = prefix + "LVM-";
+    for (DeviceEntry e : dm.listDevices()) {
+      if (!e.name().value().startsWith(prefix)) {
+        continue;
+      }
+      // Kernels before driver 4.45 list no UUIDs: ask the device itself.
+      Optional<DmUuid> uuid =
+          e.uuid().isPresent() ? e.uuid() : dm.info(e.name()).flatMap(DeviceInfo::uuid);
+      if (uuid.isEmpty() || !uuid.get().value().startsWith(uuidStart)) {
+        continue;
+      }
+      String ids = uuid.get().value().substring(uuidStart.length());
+      if (ids.length() != 2 * LvmUuid.LENGTH) {
+        continue; // a layer (-real, -cow, ...): clvm makes none
+      }
+      try {
+        out.add(
+            new LvDeviceHere(
+                e.name(),
+                LvmUuid.parse(ids.substring(0, LvmUuid.LENGTH)).dashed(),
+                LvmUuid.parse(ids.substring(LvmUuid.LENGTH)).dashed()));
+      } catch (RuntimeException notUuids) {
+        // LVM- followed by something else: not one of ours
+      }
+    }
+    return out;
+  }
+
+  /** One LV device of this node ({@link #lvDevices}): its dm name and VG and LV UUIDs (dashed). */
+  public record LvDeviceHere(DmName name, String vgUuid, String lvUuid) {}
+
+  /**
+   * Fences the device {@code name} by its dm name (one whose VG or LV the metadata may no longer
+   * name): its live table is replaced by an {@code error} target of the same size, suspending
+   * without flush. False when it has no live table (nothing maps through it).
+   */
+  public synchronized boolean fenceDevice(DmName name) throws IOException {
+    if (dm.table(name, DeviceMapper.TableSlot.LIVE).isEmpty()) {
+      return false;
+    }
+    new DeviceMapperOperations(dm).errorOut(name);
+    return true;
+  }
+
+  /**
+   * Resumes {@code name} if it is suspended, dropping an inactive table first: a clvmd killed
+   * between the suspend and the resume of a reload leaves the device holding every I/O, with the
+   * table it was loading waiting inactive. True if it was suspended.
+   */
+  public synchronized boolean resumeIfSuspended(DmName name) throws IOException {
+    Optional<DeviceInfo> info = dm.info(name);
+    if (info.isEmpty() || !info.get().suspended()) {
+      return false;
+    }
+    if (info.get().inactiveTable()) {
+      dm.clearInactiveTable(name);
+    }
+    dm.resume(name);
+    return true;
   }
 
   /** Creates or reloads (online) the table of {@code lv}. */

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -235,6 +236,42 @@ class TwoNodesInGuest {
         "fencing: B fenced %d ms after the cut, A took over %d ms after the cut%n",
         TimeUnit.NANOSECONDS.toMillis(fenced - cut),
         TimeUnit.NANOSECONDS.toMillis(takenOver - cut));
+  }
+
+  @Test
+  @Order(4)
+  void aRestartedClvmdAdoptsItsLiveDeviceAndFencesItOnceItsSessionHasExpired() throws Exception {
+    nodeBLink.restore();
+    String lv = "kept" + SUFFIX;
+    run(1, "lvcreate", "-an", "-L", "4m", "-n", lv, VG).ok();
+    run(1, "lvchange", "-aey", VG + "/" + lv).ok();
+    writeBlock(device(1, lv));
+
+    // kill -9 of node A's clvmd: the kernel keeps its devices, ZooKeeper its session for a while.
+    CuratorFramework old = daemons.get(0).abandonSession();
+    daemons.set(0, Daemon.start(DaemonConfig.load(config(1)), new CliDaemonBackend()));
+    assertTrue(isLinear(dmName(1, lv)), "adopted, not fenced");
+    writeBlock(device(1, lv));
+    old.close(); // the killed process's session ends; the activation is the new one's
+    Await.until(
+        "node B to answer, refused the LV node A adopted",
+        Duration.ofSeconds(60),
+        () -> {
+          Result r = run(2, "lvchange", "-aey", VG + "/" + lv);
+          return r.exit() == 5 && r.err().contains("node1");
+        });
+    writeBlock(device(1, lv));
+
+    // Killed again, and its session gone before clvmd starts again: another node may own the LV.
+    daemons.get(0).abandonSession().close();
+    daemons.set(0, Daemon.start(DaemonConfig.load(config(1)), new CliDaemonBackend()));
+    assertTrue(isErrorTarget(dmName(1, lv)), "fenced at start");
+    assertThrows(IOException.class, () -> writeBlock(device(1, lv)), "writes fail");
+    run(2, "lvchange", "-aey", VG + "/" + lv).ok();
+    writeBlock(device(2, lv));
+    run(1, "lvchange", "-an", VG + "/" + lv).ok();
+    assertTrue(table(dmName(1, lv)).isEmpty(), "node A's fenced device removed");
+    run(2, "lvchange", "-an", VG + "/" + lv).ok();
   }
 
   private boolean isErrorTarget(DmName name) {
