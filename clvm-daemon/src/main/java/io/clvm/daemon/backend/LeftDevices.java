@@ -70,17 +70,7 @@ final class LeftDevices {
     for (LvDeviceHere d : tables.lvDevices()) {
       byVg.computeIfAbsent(d.vgUuid(), k -> new ArrayList<>()).add(d);
     }
-    if (byVg.isEmpty()) {
-      return;
-    }
-    Set<String> managed;
-    try {
-      managed = Set.copyOf(backend.store().vgUuids());
-    } catch (IOException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException("ZooKeeper: " + e, e);
-    }
+    Set<String> managed = byVg.isEmpty() ? Set.of() : managedVgs();
     for (Map.Entry<String, List<LvDeviceHere>> vg : byVg.entrySet()) {
       if (managed.contains(vg.getKey())) {
         reconcileVg(vg.getKey(), vg.getValue());
@@ -111,6 +101,16 @@ final class LeftDevices {
         fenced,
         fenceFailed,
         leftAlone);
+  }
+
+  private Set<String> managedVgs() throws IOException {
+    try {
+      return Set.copyOf(backend.store().vgUuids());
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("ZooKeeper: " + e, e);
+    }
   }
 
   private void reconcileVg(String vgUuid, List<LvDeviceHere> devices)
