@@ -5,7 +5,8 @@
 # fsync and ZooKeeper write latency, takeover after SIGKILL of a node.
 #   scripts/bench-cluster.sh [--iterations 100] [--clients 1,3] [--paced 200] [--extends 50]
 #                            [--limit-ops 500] [--takeovers 3] [--session-timeout-ms 10000]
-#                            [--jvm "-Xmx256m -XX:TieredStopAtLevel=1"] [--log-level INFO|DEBUG]
+#                            [--jvm "JVM options of clvmd; bin/clvmd's by default"]
+#                            [--log-level INFO|DEBUG]
 #                            [--dir /var/tmp] [--out build-out/bench-cluster.md] [--keep]
 # Results are printed and written to build-out/bench-cluster.md and .json.
 set -euo pipefail

@@ -69,7 +69,9 @@ public final class ClusterBench {
   static final String VG = "bench";
 
   /** bin/clvmd's default JVM options (CLVMD_JAVA_OPTS unset): the daemons run as installed. */
-  static final String CLVMD_JVM = "-Xmx256m -XX:TieredStopAtLevel=1";
+  static final String CLVMD_JVM =
+      "-Xmx256m -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000"
+          + " -XX:Tier4CompileThreshold=60000";
 
   /** The command line: {@code --name value} pairs. */
   record Options(
