@@ -68,7 +68,7 @@ public final class NodeRegistry implements AutoCloseable {
     } catch (KeeperException.NoNodeException e) {
       return null;
     }
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    long session = Zk.session(client);
     if (stat.getEphemeralOwner() == session) {
       return null;
     }

@@ -1,6 +1,7 @@
 package io.clvm.cluster;
 
 import java.io.IOException;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -21,6 +22,14 @@ public final class Zk {
   }
 
   private Zk() {}
+
+  /**
+   * The client's current ZooKeeper session: the owner its ephemeral znodes get. Curator starts a
+   * new one after an expiry, so read it when needed, never keep it.
+   */
+  public static long session(CuratorFramework client) throws Exception {
+    return client.getZookeeperClient().getZooKeeper().getSessionId();
+  }
 
   public static <T> T io(Call<T> call) throws IOException, InterruptedException {
     try {

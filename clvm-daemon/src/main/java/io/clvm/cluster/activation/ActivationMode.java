@@ -18,6 +18,11 @@ public enum ActivationMode {
     return code;
   }
 
+  /** The mode in words, as the fencing and start-up log lines say it. */
+  public String word() {
+    return this == EXCLUSIVE ? "exclusive" : "shared";
+  }
+
   public static ActivationMode of(String code) {
     for (ActivationMode m : values()) {
       if (m.code.equals(code)) {

@@ -214,7 +214,7 @@ public final class ActivationRegistry {
 
   /** This client's current ZooKeeper session. */
   private long session() throws Exception {
-    return client.getZookeeperClient().getZooKeeper().getSessionId();
+    return Zk.session(client);
   }
 
   /** Forgets a local activation whose znode is gone with an expired session. */

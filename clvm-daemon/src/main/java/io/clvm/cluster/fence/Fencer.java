@@ -3,7 +3,6 @@ package io.clvm.cluster.fence;
 import io.clvm.cluster.ConnectionGuard;
 import io.clvm.cluster.ConnectionGuard.Health;
 import io.clvm.cluster.activation.Activation;
-import io.clvm.cluster.activation.ActivationMode;
 import io.clvm.cluster.activation.ActivationRegistry;
 import io.clvm.cluster.metrics.ClusterMetrics;
 import java.io.IOException;
@@ -133,7 +132,7 @@ public final class Fencer implements ConnectionGuard.Revalidator, AutoCloseable 
                 + " every I/O to it fails until ownership is revalidated",
             key,
             reason,
-            a.mode() == ActivationMode.EXCLUSIVE ? "exclusive" : "shared");
+            a.mode().word());
       } catch (Exception e) {
         fenceFailed(key, e);
       }

@@ -1,5 +1,6 @@
 package io.clvm.cluster.lock;
 
+import io.clvm.cluster.Zk;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -90,7 +91,7 @@ final class OrphanSweeper implements AutoCloseable {
 
   /** One pass; throws when ZooKeeper cannot answer now. */
   void sweep(String dir, Set<String> wanted) throws Exception {
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    long session = Zk.session(client);
     List<String> children;
     try {
       children = client.getChildren().forPath(dir);

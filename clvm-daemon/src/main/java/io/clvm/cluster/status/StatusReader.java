@@ -75,7 +75,7 @@ public final class StatusReader {
     Stat registration = client.checkExists().forPath(layout.node(nodeId));
     return new ClusterStatus(
         nodeId,
-        client.getZookeeperClient().getZooKeeper().getSessionId(),
+        Zk.session(client),
         registration == null ? 0 : registration.getEphemeralOwner(),
         guard.health().name(),
         registry.list(),

@@ -192,9 +192,7 @@ final class LeftDevices {
         "{}: adopted the device {} left by a previous clvmd ({}), table {} for seqno {}",
         what,
         d.name(),
-        mine.get().mode() == io.clvm.cluster.activation.ActivationMode.EXCLUSIVE
-            ? "exclusive"
-            : "shared",
+        mine.get().mode().word(),
         outcome == LvActivation.Outcome.RELOADED ? "reloaded" : "unchanged",
         vg.get().seqno());
   }
